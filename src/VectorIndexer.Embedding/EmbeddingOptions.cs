@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace VectorIndexer.Embedding;
+
+/// <summary>Where the model runs.</summary>
+public enum EmbeddingDevice
+{
+    /// <summary>CUDA when its provider loads, otherwise the CPU with a warning saying why.</summary>
+    Auto,
+
+    /// <summary>CUDA or nothing: the process stops at start when the provider cannot load.</summary>
+    Cuda,
+
+    /// <summary>The CPU only.</summary>
+    Cpu,
+}
+
+/// <summary>Settings of the embedding engine (configuration section <c>Embedding</c>).</summary>
+public sealed class EmbeddingOptions
+{
+    public const string SectionName = "Embedding";
+
+    /// <summary>
+    /// A folder holding <c>model.onnx</c>, <c>vocab.txt</c> and optionally <c>model.json</c>.
+    /// Empty: the bundled all-MiniLM-L6-v2.
+    /// </summary>
+    public string? ModelPath { get; set; }
+
+    public EmbeddingDevice Device { get; set; } = EmbeddingDevice.Auto;
+
+    /// <summary>CUDA device ordinal.</summary>
+    [Range(0, 64)]
+    public int GpuDeviceId { get; set; }
+
+    /// <summary>Tokens per text, [CLS] and [SEP] included; longer texts are truncated. Never above the model's limit.</summary>
+    [Range(8, 8192)]
+    public int MaxLength { get; set; } = 256;
+
+    /// <summary>Most texts in one model call.</summary>
+    [Range(1, 4096)]
+    public int MaxBatchSize { get; set; } = 16;
+
+    /// <summary>Most padded tokens (texts × longest text) in one model call.</summary>
+    [Range(8, 1_048_576)]
+    public int MaxTokensPerBatch { get; set; } = 512;
+
+    /// <summary>Threads ONNX Runtime uses inside one model call on the CPU.</summary>
+    [Range(1, 256)]
+    public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Model calls run at once over the shared session; 0 = one per processor.</summary>
+    [Range(0, 256)]
+    public int Concurrency { get; set; }
+
+    /// <summary>Texts tokenized and length-sorted together; bounds memory for long inputs.</summary>
+    [Range(1, 1_000_000)]
+    public int SortWindow { get; set; } = 1024;
+}
