@@ -38,11 +38,11 @@ public sealed class EmbeddingOptions
 
     /// <summary>Most texts in one model call.</summary>
     [Range(1, 4096)]
-    public int MaxBatchSize { get; set; } = 16;
+    public int MaxBatchSize { get; set; } = 4;
 
-    /// <summary>Most padded tokens (texts × longest text) in one model call.</summary>
+    /// <summary>Most padded tokens (texts × longest text) in one model call; a text longer than this runs alone.</summary>
     [Range(8, 1_048_576)]
-    public int MaxTokensPerBatch { get; set; } = 512;
+    public int MaxTokensPerBatch { get; set; } = 256;
 
     /// <summary>Threads ONNX Runtime uses inside one model call on the CPU.</summary>
     [Range(1, 256)]

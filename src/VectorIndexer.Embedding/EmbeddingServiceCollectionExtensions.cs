@@ -21,7 +21,6 @@ public static class EmbeddingServiceCollectionExtensions
         services.AddOptions<EmbeddingOptions>()
             .BindConfiguration(EmbeddingOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.MaxTokensPerBatch >= o.MaxLength, "Embedding:MaxTokensPerBatch must be at least Embedding:MaxLength.")
             .ValidateOnStart();
         services.AddOptions<ProductTextOptions>()
             .BindConfiguration(ProductTextOptions.SectionName)

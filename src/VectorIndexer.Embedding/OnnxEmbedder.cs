@@ -28,6 +28,13 @@ public sealed class OnnxEmbedder : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private bool _disposed;
+    private long _texts;
+    private long _tokens;
+    private long _paddedTokens;
+    private long _batches;
+    private long _tokenizationTicks;
+    private long _prepareTicks;
+    private long _inferenceTicks;
 
     public OnnxEmbedder(EmbeddingOptions options, ILogger<OnnxEmbedder>? logger = null)
     {
@@ -38,11 +45,6 @@ public sealed class OnnxEmbedder : IDisposable
         if (options.MaxLength > Model.Config.MaxLength)
         {
             throw new ModelLoadException($"Embedding:MaxLength is {options.MaxLength}, above the model's limit of {Model.Config.MaxLength} tokens.");
-        }
-
-        if (options.MaxTokensPerBatch < options.MaxLength)
-        {
-            throw new ModelLoadException($"Embedding:MaxTokensPerBatch ({options.MaxTokensPerBatch}) must be at least Embedding:MaxLength ({options.MaxLength}), or a long text would fit no batch.");
         }
 
         Tokenizer = BertWordPieceTokenizer.FromVocabulary(Model.VocabPath, Model.Config.LowerCase);
@@ -97,6 +99,18 @@ public sealed class OnnxEmbedder : IDisposable
 
     public int MaxLength => _options.MaxLength;
 
+    /// <summary>Counters since the engine started; subtract two snapshots to measure a span.</summary>
+    public EmbedderStatistics Statistics => new()
+    {
+        Texts = Interlocked.Read(ref _texts),
+        Tokens = Interlocked.Read(ref _tokens),
+        PaddedTokens = Interlocked.Read(ref _paddedTokens),
+        Batches = Interlocked.Read(ref _batches),
+        Tokenization = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _tokenizationTicks)),
+        PrepareAndPool = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _prepareTicks)),
+        Inference = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _inferenceTicks)),
+    };
+
     /// <summary>Embeds <paramref name="texts"/>; the vectors come back in input order.</summary>
     /// <exception cref="ArgumentException">A text is null, empty or only whitespace.</exception>
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingPurpose purpose = EmbeddingPurpose.Document, CancellationToken cancellationToken = default)
@@ -122,6 +136,7 @@ public sealed class OnnxEmbedder : IDisposable
         {
             var count = Math.Min(_options.SortWindow, texts.Count - windowStart);
             var encoded = new Encoded[count];
+            var tokenizeStart = Stopwatch.GetTimestamp();
             for (var i = 0; i < count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -130,6 +145,8 @@ public sealed class OnnxEmbedder : IDisposable
                 encoded[i] = new Encoded(windowStart + i, ids);
                 tokens += ids.Length;
             }
+
+            Interlocked.Add(ref _tokenizationTicks, Stopwatch.GetTimestamp() - tokenizeStart);
 
             var plan = PlanBatches(encoded);
             batches += plan.Count;
@@ -146,6 +163,9 @@ public sealed class OnnxEmbedder : IDisposable
             }
         }
 
+        Interlocked.Add(ref _texts, texts.Count);
+        Interlocked.Add(ref _tokens, tokens);
+        Interlocked.Add(ref _batches, batches);
         Log.Embedded(_logger, texts.Count, tokens, batches, stopwatch.Elapsed.TotalMilliseconds);
         return results;
     }
@@ -198,7 +218,17 @@ public sealed class OnnxEmbedder : IDisposable
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            RunBatch(batch, results);
+            using var runOptions = new RunOptions();
+            // A cancelled request stops the model call in progress, not only the next one.
+            using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+            try
+            {
+                RunBatch(batch, results, runOptions);
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
         }
         finally
         {
@@ -206,8 +236,10 @@ public sealed class OnnxEmbedder : IDisposable
         }
     }
 
-    private void RunBatch(ArraySegment<Encoded> batch, float[][] results)
+    private void RunBatch(ArraySegment<Encoded> batch, float[][] results, RunOptions runOptions)
     {
+        var started = Stopwatch.GetTimestamp();
+        long inference = 0;
         var rows = batch.Count;
         var sequence = 0;
         foreach (var item in batch)
@@ -258,8 +290,9 @@ public sealed class OnnxEmbedder : IDisposable
 
             long[] outputShape = _outputIsPooled ? [rows, hiddenSize] : [rows, sequence, hiddenSize];
             using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(output, 0, outputLength), outputShape);
-            using var runOptions = new RunOptions();
+            var runStart = Stopwatch.GetTimestamp();
             _session.Run(runOptions, _inputNames, inputs, _outputNames, [outputValue]);
+            inference = Stopwatch.GetTimestamp() - runStart;
 
             for (var r = 0; r < rows; r++)
             {
@@ -298,6 +331,9 @@ public sealed class OnnxEmbedder : IDisposable
         }
         finally
         {
+            Interlocked.Add(ref _paddedTokens, cells);
+            Interlocked.Add(ref _inferenceTicks, inference);
+            Interlocked.Add(ref _prepareTicks, Stopwatch.GetTimestamp() - started - inference);
             ArrayPool<long>.Shared.Return(ids);
             ArrayPool<long>.Shared.Return(mask);
             if (types is not null)

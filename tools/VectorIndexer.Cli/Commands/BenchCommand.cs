@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VectorIndexer.Cli.Benchmarks;
+using VectorIndexer.Embedding;
+
+namespace VectorIndexer.Cli.Commands;
+
+/// <summary><c>bench</c>: benchmarks of the engine (not timed tests: numbers for docs/benchmarks.md).</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Benchmarks. Results go to stdout as a Markdown table (or JSON with --json).");
+        command.Subcommands.Add(CreateEmbed());
+        return command;
+    }
+
+    private static Command CreateEmbed()
+    {
+        var engine = new EngineOptions();
+        var products = new Option<string?>("--products") { Description = "ESCI-SRW products.jsonl (default: ../shared/data/esci-srw/products.jsonl found above the working folder)." };
+        var count = new Option<int>("--count", "-n") { Description = "Products to embed.", DefaultValueFactory = _ => 2000 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed runs; the fastest is reported.", DefaultValueFactory = _ => 3 };
+        var sweep = new Option<bool>("--sweep") { Description = "Try batch sizes, token budgets and thread layouts, and print one row each." };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a Markdown table." };
+        var command = new Command("embed", "Embed N real products and report texts/s, tokens/s and where the time goes.") { products, count, repeat, sweep, json };
+        engine.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var path = result.GetValue(products) ?? EsciCatalog.FindDefaultProductsFile();
+            if (path is null || !File.Exists(path))
+            {
+                await Console.Error.WriteLineAsync($"error: products file not found ({path ?? "no ../shared/data/esci-srw/products.jsonl above the working folder"}); pass --products.");
+                return ExitCodes.InvalidInput;
+            }
+
+            var n = result.GetValue(count);
+            var runs = result.GetValue(repeat);
+            if (n < 1 || runs < 1)
+            {
+                await Console.Error.WriteLineAsync("error: --count and --repeat must be at least 1.");
+                return ExitCodes.InvalidInput;
+            }
+
+            using var loggers = engine.CreateLoggerFactory(result);
+            try
+            {
+                var texts = EmbedBenchmark.LoadTexts(path, n);
+                await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors");
+                var baseOptions = engine.Read(result);
+                var configurations = result.GetValue(sweep) ? Sweep(baseOptions) : [baseOptions];
+                var measurements = new List<EmbedMeasurement>();
+                if (!result.GetValue(json))
+                {
+                    Console.WriteLine(EmbedBenchmark.TableHeader);
+                }
+
+                foreach (var options in configurations)
+                {
+                    using var embedder = new OnnxEmbedder(options, loggers.CreateLogger<OnnxEmbedder>());
+                    var name = $"VectorIndexer {embedder.ExecutionProvider.Replace("ExecutionProvider", string.Empty, StringComparison.Ordinal)}: batch ≤ {options.MaxBatchSize}, ≤ {options.MaxTokensPerBatch} tokens, {embedder.Concurrency} × {options.IntraOpThreads} threads";
+                    var measurement = await EmbedBenchmark.MeasureAsync(name, embedder, texts, runs, cancellationToken);
+                    measurements.Add(measurement);
+                    if (!result.GetValue(json))
+                    {
+                        Console.WriteLine(EmbedBenchmark.TableRow(measurement));
+                    }
+                }
+
+                if (result.GetValue(json))
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(measurements.Select(m => new
+                    {
+                        m.Name,
+                        m.Texts,
+                        m.Tokens,
+                        WallSeconds = m.Wall.TotalSeconds,
+                        m.TextsPerSecond,
+                        m.TokensPerSecond,
+                        OverheadShare = m.Statistics?.OverheadShare,
+                        PaddedTokens = m.Statistics?.PaddedTokens,
+                        m.PeakWorkingSetBytes,
+                    })));
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (ModelLoadException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.Configuration;
+            }
+            catch (InvalidDataException ex)
+            {
+                await Console.Error.WriteLineAsync($"error: {ex.Message}");
+                return ExitCodes.InvalidInput;
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Cancelled;
+            }
+        });
+        return command;
+    }
+
+    private static List<EmbeddingOptions> Sweep(EmbeddingOptions baseOptions)
+    {
+        var processors = Environment.ProcessorCount;
+        var layouts = new List<(int Concurrency, int Threads)> { (processors, 1), (1, processors) };
+        var list = new List<EmbeddingOptions>();
+        foreach (var (concurrency, threads) in layouts.Distinct())
+        {
+            foreach (var batch in new[] { 1, 4, 8, 16 })
+            {
+                foreach (var tokens in new[] { 256, 512, 2048 })
+                {
+                    if (tokens < baseOptions.MaxLength)
+                    {
+                        continue;
+                    }
+
+                    list.Add(new EmbeddingOptions
+                    {
+                        ModelPath = baseOptions.ModelPath,
+                        Device = baseOptions.Device,
+                        MaxLength = baseOptions.MaxLength,
+                        MaxBatchSize = batch,
+                        MaxTokensPerBatch = tokens,
+                        Concurrency = concurrency,
+                        IntraOpThreads = threads,
+                    });
+                }
+            }
+        }
+
+        return list;
+    }
+}

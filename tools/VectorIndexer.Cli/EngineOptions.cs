@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using VectorIndexer.Embedding;
+
+namespace VectorIndexer.Cli;
+
+/// <summary>The engine settings every command that embeds accepts.</summary>
+internal sealed class EngineOptions
+{
+    public Option<string?> Model { get; } = new("--model") { Description = "Model folder (model.onnx, vocab.txt, optional model.json). Default: the bundled all-MiniLM-L6-v2." };
+
+    public Option<EmbeddingDevice> Device { get; } = new("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => EmbeddingDevice.Auto };
+
+    public Option<int?> MaxLength { get; } = new("--max-length") { Description = "Tokens per text; longer texts are truncated (default 256)." };
+
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Most texts per model call." };
+
+    public Option<int?> MaxTokens { get; } = new("--max-tokens") { Description = "Most padded tokens per model call." };
+
+    public Option<int?> Threads { get; } = new("--threads") { Description = "ONNX Runtime threads per model call." };
+
+    public Option<int?> Concurrency { get; } = new("--concurrency") { Description = "Model calls at once (default: one per processor)." };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Log details to stderr." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, Device, MaxLength, BatchSize, MaxTokens, Threads, Concurrency, Verbose })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public EmbeddingOptions Read(ParseResult result)
+    {
+        var defaults = new EmbeddingOptions();
+        return new EmbeddingOptions
+        {
+            ModelPath = result.GetValue(Model),
+            Device = result.GetValue(Device),
+            MaxLength = result.GetValue(MaxLength) ?? defaults.MaxLength,
+            MaxBatchSize = result.GetValue(BatchSize) ?? defaults.MaxBatchSize,
+            MaxTokensPerBatch = result.GetValue(MaxTokens) ?? Math.Max(defaults.MaxTokensPerBatch, result.GetValue(MaxLength) ?? 0),
+            IntraOpThreads = result.GetValue(Threads) ?? defaults.IntraOpThreads,
+            Concurrency = result.GetValue(Concurrency) ?? defaults.Concurrency,
+        };
+    }
+
+    public ILoggerFactory CreateLoggerFactory(ParseResult result) =>
+        LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(result.GetValue(Verbose) ? LogLevel.Debug : LogLevel.Warning)
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+}

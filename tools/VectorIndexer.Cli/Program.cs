@@ -1,0 +1,10 @@
+using System.CommandLine;
+using VectorIndexer.Cli.Commands;
+
+var root = new RootCommand("VectorIndexer: semantic product search. Embeds products with a BERT model and benchmarks the engine.")
+{
+    EmbedCommand.Create(),
+    BenchCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();
