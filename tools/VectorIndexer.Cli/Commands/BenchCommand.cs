@@ -24,7 +24,8 @@ internal static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "Timed runs; the fastest is reported.", DefaultValueFactory = _ => 3 };
         var sweep = new Option<bool>("--sweep") { Description = "Try batch sizes, token budgets and thread layouts, and print one row each." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a Markdown table." };
-        var command = new Command("embed", "Embed N real products and report texts/s, tokens/s and where the time goes.") { products, count, repeat, sweep, json };
+        var titles = new Option<bool>("--titles") { Description = "Embed product titles only (short texts, like queries) instead of full product texts." };
+        var command = new Command("embed", "Embed N real products and report texts/s, tokens/s and where the time goes.") { products, count, repeat, sweep, json, titles };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -46,7 +47,7 @@ internal static class BenchCommand
             using var loggers = engine.CreateLoggerFactory(result);
             try
             {
-                var texts = EmbedBenchmark.LoadTexts(path, n);
+                var texts = result.GetValue(titles) ? EsciCatalog.Read(path, n).Select(p => p.Title).ToList() : EmbedBenchmark.LoadTexts(path, n);
                 await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors");
                 var baseOptions = engine.Read(result);
                 var configurations = result.GetValue(sweep) ? Sweep(baseOptions) : [baseOptions];
