@@ -7,16 +7,17 @@ namespace VectorIndexer.Core;
 public sealed class ProductTextComposer
 {
     private readonly ProductTextOptions _options;
+    private readonly IReadOnlyList<ProductTextField> _fields;
 
     public ProductTextComposer(ProductTextOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Fields.Count == 0)
-        {
-            throw new ArgumentException("At least one product text field is required.", nameof(options));
-        }
-
         _options = options;
+        _fields = options.EffectiveFields;
+        if (_fields.Distinct().Count() != _fields.Count)
+        {
+            throw new ArgumentException($"ProductText:Fields lists a field twice ({string.Join(", ", _fields)}).", nameof(options));
+        }
     }
 
     public ProductTextComposer()
@@ -32,7 +33,7 @@ public sealed class ProductTextComposer
     {
         ArgumentNullException.ThrowIfNull(product);
         var sb = new StringBuilder(256);
-        foreach (var field in _options.Fields)
+        foreach (var field in _fields)
         {
             switch (field)
             {

@@ -10,9 +10,8 @@ public sealed class ProductTextOptions
 {
     public const string SectionName = "ProductText";
 
-    /// <summary>Fields in priority order.</summary>
-    [MinLength(1)]
-    public IList<ProductTextField> Fields { get; init; } =
+    /// <summary>The order used when <see cref="Fields"/> is not set.</summary>
+    public static IReadOnlyList<ProductTextField> DefaultFields { get; } =
     [
         ProductTextField.Title,
         ProductTextField.Brand,
@@ -22,6 +21,15 @@ public sealed class ProductTextOptions
         ProductTextField.Bullets,
         ProductTextField.Description,
     ];
+
+    /// <summary>
+    /// Fields in priority order; empty means <see cref="DefaultFields"/>. (No default items here:
+    /// the configuration binder appends to a list that already has some.)
+    /// </summary>
+    public IList<ProductTextField> Fields { get; init; } = [];
+
+    /// <summary>The fields actually composed.</summary>
+    public IReadOnlyList<ProductTextField> EffectiveFields => Fields.Count > 0 ? [.. Fields] : DefaultFields;
 
     /// <summary>Separator between category levels.</summary>
     public string CategorySeparator { get; init; } = " > ";

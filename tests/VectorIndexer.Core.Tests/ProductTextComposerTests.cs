@@ -65,10 +65,18 @@ public sealed class ProductTextComposerTests
     }
 
     [Fact]
-    public void Constructor_WithNoFields_Throws()
+    public void Constructor_WithNoFields_UsesTheDefaultOrder()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new ProductTextComposer(new ProductTextOptions { Fields = [] }));
-        Assert.Contains("field", ex.Message, StringComparison.OrdinalIgnoreCase);
+        var composer = new ProductTextComposer(new ProductTextOptions { Fields = [] });
+
+        Assert.Equal(new ProductTextComposer().Compose(Sample), composer.Compose(Sample));
+    }
+
+    [Fact]
+    public void Constructor_WithARepeatedField_ThrowsNamingTheSetting()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new ProductTextComposer(new ProductTextOptions { Fields = [ProductTextField.Title, ProductTextField.Title] }));
+        Assert.Contains("ProductText:Fields", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
