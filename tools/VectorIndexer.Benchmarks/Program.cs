@@ -20,7 +20,7 @@ if (path is null || !File.Exists(path))
 }
 
 var titlesOnly = args.Length > 3 && args[3] == "titles";
-var texts = titlesOnly ? EsciCatalog.Read(path, count).Select(p => p.Title).ToList() : EmbedBenchmark.LoadTexts(path, count);
+var texts = await EmbedBenchmark.LoadTextsAsync(path, count, titlesOnly, CancellationToken.None);
 await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors; {(titlesOnly ? "titles only" : "full product texts")}; ONNX Runtime {OrtEnv.Instance().GetVersionString()}");
 Console.WriteLine(EmbedBenchmark.TableHeader);
 

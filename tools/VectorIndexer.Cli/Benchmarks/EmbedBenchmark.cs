@@ -24,11 +24,12 @@ public sealed record EmbedMeasurement(
 /// </summary>
 public static class EmbedBenchmark
 {
-    /// <summary>Composes the first <paramref name="count"/> products of an ESCI-SRW file into texts.</summary>
-    public static List<string> LoadTexts(string productsPath, int count)
+    /// <summary>Composes the first <paramref name="count"/> products of an ESCI-SRW file into texts (or takes their titles).</summary>
+    public static async Task<List<string>> LoadTextsAsync(string productsPath, int count, bool titlesOnly, CancellationToken cancellationToken)
     {
         var composer = new ProductTextComposer();
-        return EsciCatalog.Read(productsPath, count).Select(composer.Compose).ToList();
+        var products = await EsciCatalog.ReadAsync(productsPath, count, cancellationToken);
+        return products.Select(p => titlesOnly ? p.Title : composer.Compose(p)).ToList();
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Benchmarks. Results go to stdout as a Markdown table (or JSON with --json).");
         command.Subcommands.Add(CreateEmbed());
+        command.Subcommands.Add(BenchIndexCommand.Create());
         return command;
     }
 
@@ -45,9 +46,9 @@ internal static class BenchCommand
             }
 
             using var loggers = engine.CreateLoggerFactory(result);
-            try
+            return await CommandErrors.RunAsync(async () =>
             {
-                var texts = result.GetValue(titles) ? EsciCatalog.Read(path, n).Select(p => p.Title).ToList() : EmbedBenchmark.LoadTexts(path, n);
+                var texts = await EmbedBenchmark.LoadTextsAsync(path, n, result.GetValue(titles), cancellationToken);
                 await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors");
                 var baseOptions = engine.Read(result);
                 var configurations = result.GetValue(sweep) ? Sweep(baseOptions) : [baseOptions];
@@ -86,21 +87,7 @@ internal static class BenchCommand
                 }
 
                 return ExitCodes.Success;
-            }
-            catch (ModelLoadException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return ExitCodes.Configuration;
-            }
-            catch (InvalidDataException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return ExitCodes.InvalidInput;
-            }
-            catch (OperationCanceledException)
-            {
-                return ExitCodes.Cancelled;
-            }
+            });
         });
         return command;
     }

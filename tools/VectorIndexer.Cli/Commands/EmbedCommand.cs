@@ -22,7 +22,7 @@ internal static class EmbedCommand
             using var loggers = engine.CreateLoggerFactory(result);
             var purpose = result.GetValue(query) ? EmbeddingPurpose.Query : EmbeddingPurpose.Document;
             var arguments = result.GetValue(texts) ?? [];
-            try
+            return await CommandErrors.RunAsync(async () =>
             {
                 using var embedder = new OnnxEmbedder(engine.Read(result), loggers.CreateLogger<OnnxEmbedder>());
                 var output = Console.Out;
@@ -49,21 +49,7 @@ internal static class EmbedCommand
 
                 await WriteAsync(embedder, chunk, firstLine, purpose, output, cancellationToken);
                 return ExitCodes.Success;
-            }
-            catch (ModelLoadException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return ExitCodes.Configuration;
-            }
-            catch (InputException ex)
-            {
-                await Console.Error.WriteLineAsync($"error: {ex.Message}");
-                return ExitCodes.InvalidInput;
-            }
-            catch (OperationCanceledException)
-            {
-                return ExitCodes.Cancelled;
-            }
+            });
         });
         return command;
     }
@@ -92,6 +78,3 @@ internal static class EmbedCommand
         await output.FlushAsync(cancellationToken);
     }
 }
-
-/// <summary>Input the user must fix; the message says where.</summary>
-internal sealed class InputException(string message) : Exception(message);
