@@ -5,6 +5,7 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
 {
     EmbedCommand.Create(),
     BenchCommand.Create(),
+    EvalCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

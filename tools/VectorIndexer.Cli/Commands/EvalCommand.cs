@@ -1,0 +1,255 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VectorIndexer.Catalog;
+using VectorIndexer.Core;
+using VectorIndexer.Core.Indexing;
+using VectorIndexer.Embedding;
+using VectorIndexer.Evaluation;
+using VectorIndexer.Index.Embedded;
+
+namespace VectorIndexer.Cli.Commands;
+
+/// <summary>
+/// <c>eval</c>: relevance of search over a judged query set (ESCI-SRW by default): nDCG@10, MRR@10 and
+/// Recall@100, the way the service indexes and searches.
+/// </summary>
+internal static class EvalCommand
+{
+    private static readonly string[] Modes = ["dense", "lexical", "hybrid"];
+
+    public static Command Create()
+    {
+        var engine = new EngineOptions();
+        var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
+        var queries = new Option<string?>("--queries") { Description = "Queries, tab-separated with a header. Default: queries-dev.tsv beside the products." };
+        var qrels = new Option<string?>("--qrels") { Description = "Graded judgements, tab-separated with a header. Default: qrels-dev.tsv beside the products." };
+        var mode = new Option<string>("--mode") { Description = "Retrieval mode: dense (lexical and hybrid are not implemented yet).", DefaultValueFactory = _ => "dense" };
+        mode.AcceptOnlyFromAmong(Modes);
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the metrics to stdout (progress goes to stderr)." };
+        var perQuery = new Option<string?>("--per-query") { Description = "Write each query's scores to this CSV file." };
+        var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
+        var cache = new Option<string?>("--cache") { Description = "Embedding cache folder. Default: artifacts/cache/embeddings under the repository root." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Embed every product, neither reading nor writing the cache." };
+        var queryColumns = new Option<string[]>("--query-columns") { Description = "Column names of the queries file: id and text (default query_id query).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var qrelsColumns = new Option<string[]>("--qrels-columns") { Description = "Column names of the qrels file: query id, product id, gain (default query_id asin gain).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
+        var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
+        {
+            products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
+        };
+        engine.AddTo(command);
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var loggers = engine.CreateLoggerFactory(result);
+            return await CommandErrors.RunAsync(async () =>
+            {
+                var selectedMode = result.GetValue(mode) ?? "dense";
+                if (selectedMode != "dense")
+                {
+                    throw new InputException($"--mode {selectedMode} is not implemented yet; only dense retrieval can be evaluated for now.");
+                }
+
+                var productsPath = result.GetValue(products) ?? EsciCatalog.FindDefaultProductsFile()
+                    ?? throw new InputException("No --products given and ../shared/data/esci-srw/products.jsonl was not found.");
+                var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
+                var queriesPath = result.GetValue(queries) ?? Path.Combine(dataDirectory, "queries-dev.tsv");
+                var qrelsPath = result.GetValue(qrels) ?? Path.Combine(dataDirectory, "qrels-dev.tsv");
+                var queryColumnNames = result.GetValue(queryColumns) is [var qid, var qtext] ? new QueryColumns(qid, qtext) : new QueryColumns();
+                var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
+
+                var evalQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
+                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, evalQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
+                var feedMapping = await ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
+                var catalogue = await ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);
+
+                var stopwatch = Stopwatch.StartNew();
+                using var embedder = new OnnxEmbedder(engine.Read(result), loggers.CreateLogger<OnnxEmbedder>());
+                var model = new IndexModel(embedder.Model.Name, embedder.Dimensions);
+                EmbeddingCache? vectors = null;
+                if (!result.GetValue(noCache))
+                {
+                    var cacheDirectory = result.GetValue(cache) ?? DefaultCacheDirectory();
+                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.Name, embedder.MaxLength, embedder.Dimensions, cancellationToken);
+                    if (vectors.LoadProblem is { } problem)
+                    {
+                        await Console.Error.WriteLineAsync($"warning: {problem}");
+                    }
+                }
+
+                using var index = EmbeddedProductIndex.CreateInMemory();
+                var evaluation = new DenseRetrievalEvaluation(
+                    index,
+                    model,
+                    (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
+                    (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
+                    new ProductTextComposer(),
+                    vectors);
+                await Console.Error.WriteLineAsync($"eval: {catalogue.Count} products, {evalQueries.Count} queries, model {embedder.Model.Name} (max length {embedder.MaxLength}) on {embedder.ExecutionProvider}");
+                var bar = new ProgressLine(Console.Error, "embedding catalogue");
+                var done = await evaluation.IndexAsync(catalogue, new SynchronousProgress<CatalogueProgress>(bar.Report), cancellationToken);
+                bar.Finish();
+                await Console.Error.WriteLineAsync($"embedded {done.Embedded}, from cache {done.FromCache}" + (vectors is null ? " (cache off)" : $" (cache {vectors.FilePath})"));
+
+                var rankings = await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, cancellationToken);
+                var summary = RelevanceEvaluator.Evaluate(evalQueries, judgements, rankings);
+                stopwatch.Stop();
+                if (summary.QueryCount < evalQueries.Count)
+                {
+                    await Console.Error.WriteLineAsync($"note: {evalQueries.Count - summary.QueryCount} queries have no judgements and were not scored.");
+                }
+
+                if (result.GetValue(perQuery) is { } csvPath)
+                {
+                    await using var writer = new StreamWriter(csvPath);
+                    await EvaluationCsv.WriteAsync(summary, writer, cancellationToken);
+                    await Console.Error.WriteLineAsync($"per-query results: {csvPath}");
+                }
+
+                if (result.GetValue(json))
+                {
+                    await Console.Out.WriteLineAsync(ToJson(summary, selectedMode, model, embedder.MaxLength, catalogue.Count, done));
+                }
+                else
+                {
+                    await Console.Out.WriteLineAsync(
+                        $"mode {selectedMode}, {model.Name} (max length {embedder.MaxLength}), {catalogue.Count} products, {summary.QueryCount} queries, {EsciCatalog.Format(stopwatch.Elapsed.TotalSeconds)} s\n" +
+                        $"nDCG@10    {EsciCatalog.Format(summary.NdcgAt10, "0.0000")}\n" +
+                        $"MRR@10     {EsciCatalog.Format(summary.MrrAt10, "0.0000")}\n" +
+                        $"Recall@100 {EsciCatalog.Format(summary.RecallAt100, "0.0000")}");
+                }
+
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    private static async Task<FeedMapping> ReadMappingAsync(string name, CancellationToken cancellationToken)
+    {
+        if (FeedMapping.TryGetBuiltIn(name, out var builtIn))
+        {
+            return builtIn;
+        }
+
+        if (!File.Exists(name))
+        {
+            throw new InputException($"--mapping '{name}' is neither a built-in mapping ({string.Join(", ", FeedMapping.BuiltInNames)}) nor a mapping file.");
+        }
+
+        try
+        {
+            return await FeedMapping.LoadAsync(name, cancellationToken);
+        }
+        catch (FeedMappingException ex)
+        {
+            throw new InputException(ex.Message);
+        }
+    }
+
+    /// <summary>Every valid product of the feed, duplicates left out (the first of an id wins); rejected records are reported on stderr.</summary>
+    private static async Task<List<Product>> ReadCatalogueAsync(string path, FeedMapping mapping, CancellationToken cancellationToken)
+    {
+        await using var feed = CatalogFeed.Open(path, mapping);
+        var catalogue = new List<Product>();
+        await foreach (var item in feed.ReadAsync(cancellationToken))
+        {
+            switch (item)
+            {
+                case FeedProduct { IsDuplicate: false } product:
+                    catalogue.Add(product.Product);
+                    break;
+                case FeedRejection rejection:
+                    await Console.Error.WriteLineAsync($"warning: {path}:{rejection.LineNumber}: rejected: {rejection.Reason}");
+                    break;
+            }
+        }
+
+        if (catalogue.Count == 0)
+        {
+            throw new InputException($"The catalogue '{path}' holds no valid products.");
+        }
+
+        if (feed.Report.Duplicates > 0)
+        {
+            await Console.Error.WriteLineAsync($"warning: {feed.Report.Duplicates} duplicate product ids in '{path}' were left out.");
+        }
+
+        return catalogue;
+    }
+
+    private static string DefaultCacheDirectory()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VectorIndexer.sln")))
+            {
+                return Path.Combine(dir.FullName, "artifacts", "cache", "embeddings");
+            }
+        }
+
+        return Path.Combine(Environment.CurrentDirectory, "artifacts", "cache", "embeddings");
+    }
+
+    private static string ToJson(EvaluationSummary summary, string mode, IndexModel model, int maxLength, int products, CatalogueProgress done)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("mode", mode);
+            writer.WriteString("model", model.Name);
+            writer.WriteNumber("maxLength", maxLength);
+            writer.WriteNumber("products", products);
+            writer.WriteNumber("queries", summary.QueryCount);
+            writer.WriteNumber("ndcg@10", Math.Round(summary.NdcgAt10, 6));
+            writer.WriteNumber("mrr@10", Math.Round(summary.MrrAt10, 6));
+            writer.WriteNumber("recall@100", Math.Round(summary.RecallAt100, 6));
+            writer.WriteNumber("embedded", done.Embedded);
+            writer.WriteNumber("fromCache", done.FromCache);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    /// <summary>A percentage bar on stderr, redrawn in place when stderr is a terminal, a line per 10 % otherwise.</summary>
+    private sealed class ProgressLine(TextWriter writer, string label)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly bool _inPlace = !Console.IsErrorRedirected;
+        private int _lastDecile = -1;
+
+        public void Report(CatalogueProgress progress)
+        {
+            var fraction = progress.Total == 0 ? 1.0 : (double)progress.Done / progress.Total;
+            var filled = (int)(fraction * 30);
+            var rate = progress.Embedded / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
+            var line = $"{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {EsciCatalog.Format(100 * fraction, "0")}% " +
+                       $"{progress.Done}/{progress.Total} (embedded {progress.Embedded}, from cache {progress.FromCache}, {EsciCatalog.Format(rate)} texts/s)";
+            if (_inPlace)
+            {
+                writer.Write($"\r{line}");
+            }
+            else if ((int)(fraction * 10) is var decile && decile != _lastDecile)
+            {
+                _lastDecile = decile;
+                writer.WriteLine(line);
+            }
+        }
+
+        public void Finish()
+        {
+            if (_inPlace)
+            {
+                writer.WriteLine();
+            }
+        }
+    }
+}
