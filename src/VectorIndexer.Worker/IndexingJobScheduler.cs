@@ -1,0 +1,111 @@
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Options;
+using VectorIndexer.Core;
+using VectorIndexer.Worker.Jobs;
+using VectorIndexer.Worker.Storage;
+
+namespace VectorIndexer.Worker;
+
+/// <summary>A pushed batch: stored durably, then enqueued.</summary>
+/// <param name="BatchId">The batch's id in the <see cref="PendingBatchStore"/>.</param>
+/// <param name="JobId">The Hangfire job that applies it.</param>
+public sealed record ScheduledBatch(string BatchId, string JobId);
+
+/// <summary>
+/// Enqueues the indexing jobs. Pushed batches are written to the <see cref="PendingBatchStore"/>
+/// (durable) before their job is enqueued, so the caller may acknowledge once this returns.
+/// </summary>
+public sealed class IndexingJobScheduler
+{
+    /// <summary>The id of the recurring reindex.</summary>
+    public const string RecurringReindexId = "vectorindexer-full-reindex";
+
+    private static readonly string[] ActiveStates = [EnqueuedState.StateName, ProcessingState.StateName, ScheduledState.StateName, AwaitingState.StateName];
+
+    private readonly IBackgroundJobClient _jobs;
+    private readonly IRecurringJobManager _recurring;
+    private readonly JobStorage _storage;
+    private readonly PendingBatchStore _batches;
+    private readonly JobStatusStore _statuses;
+    private readonly WorkerOptions _options;
+
+    public IndexingJobScheduler(IBackgroundJobClient jobs, IRecurringJobManager recurring, JobStorage storage, PendingBatchStore batches, JobStatusStore statuses, IOptions<WorkerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _jobs = jobs;
+        _recurring = recurring;
+        _storage = storage;
+        _batches = batches;
+        _statuses = statuses;
+        _options = options.Value;
+    }
+
+    /// <summary>
+    /// Enqueues a full reindex from <paramref name="feedLocation"/>; when one is already waiting or
+    /// running, returns its id instead of starting a second.
+    /// </summary>
+    public async Task<string> EnqueueReindexAsync(string feedLocation, string? mapping = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(feedLocation);
+        foreach (var running in await _statuses.ListUnfinishedAsync(JobKind.FullReindex, cancellationToken))
+        {
+            if (IsActive(running.JobId))
+            {
+                return running.JobId;
+            }
+        }
+
+        var jobId = _jobs.Enqueue<FullReindexJob>(job => job.RunAsync(feedLocation, mapping, CancellationToken.None));
+        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.FullReindex, FeedLocation = feedLocation }, cancellationToken);
+        return jobId;
+    }
+
+    /// <summary>Stores the products durably, then enqueues the job that applies them.</summary>
+    public async Task<ScheduledBatch> EnqueueUpsertAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken = default)
+    {
+        var batch = await _batches.AddUpsertAsync(products, cancellationToken);
+        var jobId = _jobs.Enqueue<UpsertProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
+        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.Upsert, BatchId = batch.Id, Total = products.Count }, cancellationToken);
+        return new ScheduledBatch(batch.Id, jobId);
+    }
+
+    /// <summary>Stores the ids durably, then enqueues the job that deletes them.</summary>
+    public async Task<ScheduledBatch> EnqueueDeleteAsync(IReadOnlyList<string> productIds, CancellationToken cancellationToken = default)
+    {
+        var batch = await _batches.AddDeleteAsync(productIds, cancellationToken);
+        var jobId = _jobs.Enqueue<DeleteProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
+        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.Delete, BatchId = batch.Id, Total = productIds.Count }, cancellationToken);
+        return new ScheduledBatch(batch.Id, jobId);
+    }
+
+    /// <summary>
+    /// Adds or updates the recurring reindex from <c>Worker:RecurringReindex</c> (cron in UTC), or
+    /// removes it when no cron is set (the default). Returns whether it is scheduled.
+    /// </summary>
+    public bool ConfigureRecurringReindex()
+    {
+        var recurring = _options.RecurringReindex;
+        if (!recurring.IsEnabled || string.IsNullOrWhiteSpace(recurring.FeedLocation))
+        {
+            _recurring.RemoveIfExists(RecurringReindexId);
+            return false;
+        }
+
+        var feed = recurring.FeedLocation;
+        var mapping = recurring.Mapping;
+        _recurring.AddOrUpdate<FullReindexJob>(
+            RecurringReindexId,
+            job => job.RunAsync(feed, mapping, CancellationToken.None),
+            recurring.Cron!,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return true;
+    }
+
+    private bool IsActive(string jobId)
+    {
+        using var connection = _storage.GetConnection();
+        var state = connection.GetStateData(jobId)?.Name;
+        return state is not null && ActiveStates.Contains(state, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Logging;
+
+namespace VectorIndexer.Worker;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Reindex {JobId} started into new generation {Generation}")]
+    public static partial void ReindexStarted(ILogger logger, string jobId, string generation);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Reindex {JobId} resumes generation {Generation} at feed position {Position} ({Accepted} indexed, {Rejected} rejected)")]
+    public static partial void ReindexResumed(ILogger logger, string jobId, string generation, long position, long accepted, long rejected);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Reindex {JobId} progress: {Processed} of {Total} records, {Rate:F1}/s, ETA {Eta}")]
+    public static partial void ReindexProgress(ILogger logger, string jobId, long processed, long? total, double rate, TimeSpan? eta);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Reindex {JobId} switched the live index to {Generation} ({Accepted} records, {Rejected} rejected, {Replayed} pushed batches replayed); previous {Previous}")]
+    public static partial void ReindexSwitched(ILogger logger, string jobId, string generation, long accepted, long rejected, int replayed, string previous);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Reindex {JobId} failed; generation {Generation} dropped, the live index is unchanged: {Reason}")]
+    public static partial void ReindexFailed(ILogger logger, string jobId, string generation, string reason);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Reindex {JobId} interrupted by shutdown; generation {Generation} kept to resume at feed position {Position}")]
+    public static partial void ReindexInterrupted(ILogger logger, string jobId, string generation, long position);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Batch {BatchId} ({Kind}, {Count} items) applied to generation {Generation}")]
+    public static partial void BatchApplied(ILogger logger, string batchId, VectorIndexer.Worker.Storage.PendingBatchKind kind, int count, string generation);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Batch {BatchId} kept pending: no generation is live yet; the next full reindex applies it")]
+    public static partial void BatchPendingNoLive(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Warning, Message = "Job {JobId} failed transiently ({ExceptionType}); retry {Attempt} of {MaxRetries} in {Delay}")]
+    public static partial void TransientRetry(ILogger logger, string jobId, string exceptionType, int attempt, int maxRetries, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Job {JobId} failed for good: {Reason}")]
+    public static partial void JobFailed(ILogger logger, string jobId, string reason);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Worker uses {Storage} job storage ({Location}), {Workers} workers, invisibility timeout {Invisibility} (sliding: {Sliding})")]
+    public static partial void StorageConfigured(ILogger logger, string storage, string location, int workers, TimeSpan invisibility, bool sliding);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Indexed {Count} products into {Generation}: {Embedded} embedded, {Reused} vectors reused")]
+    public static partial void BatchIndexed(ILogger logger, int count, string generation, int embedded, int reused);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Dropping generation {Generation} left by job {JobId} failed")]
+    public static partial void DropFailed(ILogger logger, Exception exception, string generation, string jobId);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Job {JobId} was left processing by a worker that died; requeued")]
+    public static partial void OrphanRequeued(ILogger logger, string jobId);
+}

@@ -1,0 +1,188 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VectorIndexer.Embedding;
+using VectorIndexer.Worker;
+using VectorIndexer.Worker.Dashboard;
+using VectorIndexer.Worker.Jobs;
+using VectorIndexer.Worker.Storage;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the indexing worker.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the indexing jobs, the <see cref="IndexingJobScheduler"/>, the durable
+    /// <see cref="PendingBatchStore"/> and <see cref="JobStatusStore"/>, Hangfire on the configured
+    /// storage and a Hangfire server, bound to the <c>Worker</c> section and validated at start.
+    /// Needs, registered by the host: the embedding engine (<c>AddEmbedding()</c>), an
+    /// <c>IProductIndex</c> and an <see cref="VectorIndexer.Worker.Feeds.ICatalogFeedSource"/>.
+    /// Hangfire's storage, job activator and job filters are this container's own (not Hangfire's
+    /// process-wide statics), so two hosts in one process do not share them.
+    /// </summary>
+    public static IServiceCollection AddIndexingWorker(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<VectorIndexer.Worker.Feeds.ICatalogFeedSource, VectorIndexer.Worker.Feeds.CatalogFeedSource>();
+        services.AddOptions<WorkerOptions>()
+            .BindConfiguration(WorkerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => Enum.IsDefined(o.Storage), "Worker:Storage must be sqlite or postgresql.")
+            .Validate(o => o.Dashboard.ApiKey is null || o.Dashboard.ApiKey.Length >= 16, "Worker:Dashboard:ApiKey must be at least 16 characters.")
+            .Validate(o => string.IsNullOrEmpty(o.Dashboard.Username) == string.IsNullOrEmpty(o.Dashboard.Password), "Worker:Dashboard:Username and Worker:Dashboard:Password must be set together.")
+            .Validate(o => string.IsNullOrEmpty(o.Dashboard.Password) || o.Dashboard.Password.Length >= 12, "Worker:Dashboard:Password must be at least 12 characters.")
+            .Validate(o => !o.RecurringReindex.IsEnabled || !string.IsNullOrWhiteSpace(o.RecurringReindex.FeedLocation), "Worker:RecurringReindex:FeedLocation is required when Worker:RecurringReindex:Cron is set.")
+            .Validate<IConfiguration>(
+                (o, configuration) => o.Storage != WorkerStorage.PostgreSql || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(WorkerOptions.ConnectionStringName)),
+                $"Worker:Storage is postgresql but ConnectionStrings:{WorkerOptions.ConnectionStringName} is not set.")
+            .ValidateOnStart();
+
+        // Hangfire stops jobs within its shutdown timeout; the host must wait longer than that.
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+        {
+            var needed = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(15);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobContextAccessor>();
+        services.TryAddSingleton(sp => new WorkerPaths(DataDirectory(sp)));
+        services.TryAddSingleton(sp => new PendingBatchStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "batches.db"), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new JobStatusStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "jobs.db"), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IProductEmbedder>(sp => new OnnxProductEmbedder(sp.GetRequiredService<OnnxEmbedder>()));
+        services.TryAddSingleton<ProductIndexer>();
+        services.TryAddSingleton<BatchApplier>();
+        services.TryAddSingleton<PendingBatchRunner>();
+        services.TryAddSingleton<IndexingFailureFilter>();
+        services.TryAddSingleton<IndexingJobScheduler>();
+        services.TryAddSingleton<WorkerDashboardAuthorizationFilter>();
+        services.TryAddTransient<FullReindexJob>();
+        services.TryAddTransient<UpsertProductsJob>();
+        services.TryAddTransient<DeleteProductsJob>();
+
+        // Registered before AddHangfire, which only adds these when absent: this container's own.
+        services.TryAddSingleton(CreateStorage);
+        services.TryAddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.TryAddSingleton<IJobFilterProvider>(sp =>
+        {
+            var own = new JobFilterCollection
+            {
+                sp.GetRequiredService<IndexingFailureFilter>(),
+                new JobContextFilter(sp.GetRequiredService<JobContextAccessor>()),
+            };
+            return new JobFilterProviderCollection(JobFilterProviders.Providers, own);
+        });
+        services.AddHangfire((sp, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+        // Before the Hangfire server, so orphaned jobs are back in the queue when it starts fetching.
+        services.AddHostedService<WorkerStartup>();
+        services.AddHangfireServer((sp, server) =>
+        {
+            var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+            server.WorkerCount = options.WorkerCount;
+            server.ShutdownTimeout = options.ShutdownTimeout;
+            server.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+        });
+        return services;
+    }
+
+    private static string DataDirectory(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var contentRoot = sp.GetService<IHostEnvironment>()?.ContentRootPath ?? Directory.GetCurrentDirectory();
+        var directory = Path.GetFullPath(options.DataDirectory, contentRoot);
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    private static JobStorage CreateStorage(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkerServiceCollectionExtensions).FullName!);
+        if (options.Storage == WorkerStorage.PostgreSql)
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(WorkerOptions.ConnectionStringName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{WorkerOptions.ConnectionStringName} is not set.");
+            var postgres = new PostgreSqlStorageOptions
+            {
+                PrepareSchemaIfNecessary = true,
+                SchemaName = options.PostgreSqlSchema,
+                InvisibilityTimeout = options.EffectiveInvisibilityTimeout,
+                UseSlidingInvisibilityTimeout = options.UseSlidingInvisibilityTimeout,
+            };
+            // The connection string is never logged: it holds the password.
+            Log.StorageConfigured(logger, "PostgreSQL", $"ConnectionStrings:{WorkerOptions.ConnectionStringName}", options.WorkerCount, options.EffectiveInvisibilityTimeout, options.UseSlidingInvisibilityTimeout);
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, postgres), postgres);
+        }
+
+        var path = Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "hangfire.db");
+        Log.StorageConfigured(logger, "SQLite", path, options.WorkerCount, options.EffectiveInvisibilityTimeout, false);
+        return new SQLiteStorage(path, new SQLiteStorageOptions
+        {
+            InvisibilityTimeout = options.EffectiveInvisibilityTimeout,
+            QueuePollInterval = options.QueuePollInterval,
+        });
+    }
+}
+
+/// <summary>The worker's resolved data folder.</summary>
+public sealed record WorkerPaths(string DataDirectory);
+
+/// <summary>
+/// At start: requeues jobs orphaned by a dead worker (SQLite storage), then puts the recurring
+/// reindex in line with configuration.
+/// </summary>
+internal sealed class WorkerStartup : IHostedService
+{
+    private readonly IndexingJobScheduler _scheduler;
+    private readonly JobStorage _storage;
+    private readonly IBackgroundJobClient _jobs;
+    private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
+
+    public WorkerStartup(IndexingJobScheduler scheduler, JobStorage storage, IBackgroundJobClient jobs, IOptions<WorkerOptions> options, ILogger<WorkerStartup> logger)
+    {
+        _scheduler = scheduler;
+        _storage = storage;
+        _jobs = jobs;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Storage == WorkerStorage.Sqlite && _options.RequeueOrphanedJobsAtStart)
+        {
+            // No server of this process runs yet, and SQLite storage has one worker process: whatever
+            // is still processing was left by a worker that died.
+            var processing = _storage.GetMonitoringApi().ProcessingJobs(0, 10_000);
+            foreach (var (jobId, _) in processing)
+            {
+                if (_jobs.Requeue(jobId))
+                {
+                    Log.OrphanRequeued(_logger, jobId);
+                }
+            }
+        }
+
+        _scheduler.ConfigureRecurringReindex();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

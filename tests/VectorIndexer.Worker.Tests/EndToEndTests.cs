@@ -1,0 +1,227 @@
+using Hangfire;
+using Hangfire.States;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using VectorIndexer.Core;
+using VectorIndexer.Core.Indexing;
+using VectorIndexer.Worker.Feeds;
+using VectorIndexer.Worker.Jobs;
+using VectorIndexer.Worker.Storage;
+
+namespace VectorIndexer.Worker.Tests;
+
+/// <summary>The worker as a host runs it: AddIndexingWorker, a Hangfire server on the embedded SQLite storage, the real embedded index.</summary>
+public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
+{
+    /// <summary>A PostgreSQL connection string for the Hangfire-on-PostgreSQL test; it is skipped without one.</summary>
+    private const string PostgresVariable = "VECTORINDEXER_TEST_HANGFIRE_POSTGRES";
+
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private readonly TempDirectory _directory = new();
+    private readonly FakeFeed _feed = new();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Worker_ReindexThenPushedBatches_RunToCompletionOnSqliteStorage()
+    {
+        _feed.Add("catalog.jsonl", Products.Feed(40, badLines: []));
+        using var host = Build();
+        await host.StartAsync(Token);
+        var scheduler = host.Services.GetRequiredService<IndexingJobScheduler>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+        var index = host.Services.GetRequiredService<IProductIndex>();
+
+        var reindex = await scheduler.EnqueueReindexAsync("catalog.jsonl", null, Token);
+        var done = await WaitFinishedAsync(statuses, reindex);
+
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(40, done.Accepted);
+        Assert.Equal(40, await index.CountAsync(null, null, Token));
+        Assert.Equal(done.Generation, (await index.GetLiveGenerationAsync(Token))!.Name);
+
+        var upsert = await scheduler.EnqueueUpsertAsync([Products.Make("pushed", "Folding camping chair")], Token);
+        var delete = await scheduler.EnqueueDeleteAsync(["p-1"], Token);
+        Assert.Equal(JobState.Succeeded, (await WaitFinishedAsync(statuses, upsert.JobId)).State);
+        Assert.Equal(JobState.Succeeded, (await WaitFinishedAsync(statuses, delete.JobId)).State);
+        Assert.NotNull(await index.GetAsync(null, "pushed", Token));
+        Assert.Null(await index.GetAsync(null, "p-1", Token));
+
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task Worker_FeedOverTheThreshold_FailsOnceWithTheMessageAndIsNotRetried()
+    {
+        _feed.Add("bad.jsonl", Products.Feed(10, badLines: [4]));
+        using var host = Build();
+        await host.StartAsync(Token);
+        var scheduler = host.Services.GetRequiredService<IndexingJobScheduler>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+
+        var jobId = await scheduler.EnqueueReindexAsync("bad.jsonl", null, Token);
+        var done = await WaitFinishedAsync(statuses, jobId);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        var state = await WaitForStateAsync(storage, jobId, FailedState.StateName);
+
+        Assert.Equal(JobState.Failed, done.State);
+        Assert.Contains("line 4: price is not a number", done.Message, StringComparison.Ordinal);
+        Assert.Equal(FailedState.StateName, state);
+        using var connection = storage.GetConnection();
+        Assert.Null(connection.GetJobParameter(jobId, IndexingFailureFilter.RetryCountParameter));
+        Assert.Empty(await host.Services.GetRequiredService<IProductIndex>().ListGenerationsAsync(Token));
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task Worker_TransientFailure_IsRetriedAndTheRetryResumesTheSameGeneration()
+    {
+        _feed.Add("flaky.jsonl", Products.Feed(20, badLines: []));
+        var failed = 0;
+        _feed.OnItem = position =>
+        {
+            if (position == 10 && Interlocked.Exchange(ref failed, 1) == 0)
+            {
+                throw new IOException("The network share went away.");
+            }
+
+            return Task.CompletedTask;
+        };
+        using var host = Build();
+        await host.StartAsync(Token);
+        var scheduler = host.Services.GetRequiredService<IndexingJobScheduler>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+
+        var jobId = await scheduler.EnqueueReindexAsync("flaky.jsonl", null, Token);
+        var done = await WaitFinishedAsync(statuses, jobId);
+
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(20, await host.Services.GetRequiredService<IProductIndex>().CountAsync(null, null, Token));
+        using var connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        Assert.Equal("1", connection.GetJobParameter(jobId, IndexingFailureFilter.RetryCountParameter));
+        Assert.Equal(2, _feed.Reads);
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task Worker_TwoReindexesEnqueuedAtOnce_RunOneAfterTheOther()
+    {
+        _feed.Add("a.jsonl", Products.Feed(30, badLines: []));
+        _feed.Add("b.jsonl", Products.Feed(20, badLines: []));
+        using var host = Build(new() { ["Worker:WorkerCount"] = "2" });
+        await host.StartAsync(Token);
+        var jobs = host.Services.GetRequiredService<IBackgroundJobClient>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+
+        // Straight to Hangfire, past the scheduler's own check: only the job's lock keeps them apart.
+        var first = jobs.Enqueue<FullReindexJob>(job => job.RunAsync("a.jsonl", null, CancellationToken.None));
+        var second = jobs.Enqueue<FullReindexJob>(job => job.RunAsync("b.jsonl", null, CancellationToken.None));
+        var a = await WaitFinishedAsync(statuses, first);
+        var b = await WaitFinishedAsync(statuses, second);
+
+        Assert.Equal(JobState.Succeeded, a.State);
+        Assert.Equal(JobState.Succeeded, b.State);
+        var (earlier, later) = a.CreatedAt <= b.CreatedAt ? (a, b) : (b, a);
+        Assert.True(later.CreatedAt >= earlier.FinishedAt, $"the second reindex started at {later.CreatedAt:O}, before the first finished at {earlier.FinishedAt:O}");
+        var index = host.Services.GetRequiredService<IProductIndex>();
+        var live = Assert.Single(await index.ListGenerationsAsync(Token));
+        Assert.Equal(later.Generation, live.Name);
+        Assert.Equal(later.Accepted, await index.CountAsync(null, null, Token));
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task Worker_OnPostgreSqlStorage_RunsAReindexToCompletion()
+    {
+        var connectionString = Environment.GetEnvironmentVariable(PostgresVariable);
+        Assert.SkipWhen(string.IsNullOrWhiteSpace(connectionString), $"No PostgreSQL server for Hangfire: set {PostgresVariable} to a connection string to run this test.");
+        _feed.Add("catalog.jsonl", Products.Feed(12, badLines: []));
+        var schema = "worker_test_" + Guid.NewGuid().ToString("N")[..12];
+        using var host = Build(new()
+        {
+            ["Worker:Storage"] = "postgresql",
+            ["Worker:PostgreSqlSchema"] = schema,
+            ["Worker:InvisibilityTimeout"] = "00:00:10",
+            ["ConnectionStrings:Hangfire"] = connectionString,
+        });
+        await host.StartAsync(Token);
+        var scheduler = host.Services.GetRequiredService<IndexingJobScheduler>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+
+        var jobId = await scheduler.EnqueueReindexAsync("catalog.jsonl", null, Token);
+        var done = await WaitFinishedAsync(statuses, jobId);
+
+        Assert.IsType<Hangfire.PostgreSql.PostgreSqlStorage>(host.Services.GetRequiredService<JobStorage>());
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(12, await host.Services.GetRequiredService<IProductIndex>().CountAsync(null, null, Token));
+        Assert.Equal(SucceededState.StateName, await WaitForStateAsync(host.Services.GetRequiredService<JobStorage>(), jobId, SucceededState.StateName));
+        await host.StopAsync(Token);
+    }
+
+    public void Dispose() => _directory.Dispose();
+
+    private static async Task<JobStatus> WaitFinishedAsync(JobStatusStore statuses, string jobId)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(Patience);
+        while (true)
+        {
+            if (await statuses.GetAsync(jobId, timeout.Token) is { IsFinished: true } status)
+            {
+                return status;
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private static async Task<string?> WaitForStateAsync(JobStorage storage, string jobId, string expected)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        timeout.CancelAfter(Patience);
+        while (true)
+        {
+            using (var connection = storage.GetConnection())
+            {
+                var state = connection.GetStateData(jobId)?.Name;
+                if (state == expected)
+                {
+                    return state;
+                }
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private IHost Build(Dictionary<string, string?>? settings = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = _directory.Path,
+            DisableDefaults = true,
+        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Worker:DataDirectory"] = "worker",
+            ["Worker:WorkerCount"] = "1",
+            ["Worker:QueuePollInterval"] = "00:00:00.200",
+            ["Worker:BatchSize"] = "8",
+            ["Worker:RetryBaseDelay"] = "00:00:00",
+            ["Index:Embedded:DataDirectory"] = "index",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddSingleton<IProductEmbedder>(new OnnxProductEmbedder(fixture.Embedder));
+        builder.Services.AddSingleton(new ProductTextComposer());
+        builder.Services.AddSingleton<ICatalogFeedSource>(_feed);
+        builder.Services.AddEmbeddedProductIndex();
+        builder.Services.AddIndexingWorker();
+        return builder.Build();
+    }
+}

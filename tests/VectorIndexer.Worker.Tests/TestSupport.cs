@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using VectorIndexer.Core;
+using VectorIndexer.Core.Indexing;
+using VectorIndexer.Index.Embedded;
+using VectorIndexer.Worker.Feeds;
+using VectorIndexer.Worker.Jobs;
+using VectorIndexer.Worker.Storage;
+
+namespace VectorIndexer.Worker.Tests;
+
+/// <summary>A folder of its own under the system temp folder, deleted on disposal.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vectorindexer-worker-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is not worth failing a test for.
+        }
+    }
+}
+
+/// <summary>The real embedder, counting the texts it embeds.</summary>
+internal sealed class CountingEmbedder : IProductEmbedder
+{
+    private readonly OnnxProductEmbedder _inner;
+    private int _texts;
+
+    public CountingEmbedder(EmbedderFixture fixture) => _inner = new OnnxProductEmbedder(fixture.Embedder);
+
+    public IndexModel Model => _inner.Model;
+
+    public int Texts => Volatile.Read(ref _texts);
+
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _texts, texts.Count);
+        return _inner.EmbedAsync(texts, cancellationToken);
+    }
+}
+
+/// <summary>An in-memory feed; <see cref="OnItem"/> runs as each item is handed out (1-based position).</summary>
+internal sealed class FakeFeed : ICatalogFeedSource
+{
+    private readonly Dictionary<string, IReadOnlyList<CatalogFeedItem>> _feeds = new(StringComparer.Ordinal);
+
+    public Func<long, Task>? OnItem { get; set; }
+
+    public int Reads { get; private set; }
+
+    public void Add(string location, IReadOnlyList<CatalogFeedItem> items) => _feeds[location] = items;
+
+    public async IAsyncEnumerable<CatalogFeedItem> ReadAsync(string location, string? mapping, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Reads++;
+        if (!_feeds.TryGetValue(location, out var items))
+        {
+            throw new FileNotFoundException($"No feed at {location}.", location);
+        }
+
+        long position = 0;
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            position++;
+            if (OnItem is { } hook)
+            {
+                await hook(position);
+            }
+
+            yield return item;
+        }
+    }
+
+    public Task<long?> CountAsync(string location, string? mapping, CancellationToken cancellationToken) =>
+        Task.FromResult<long?>(_feeds.TryGetValue(location, out var items) ? items.Count : null);
+}
+
+internal sealed class FakeLifetime : IHostApplicationLifetime, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    public CancellationToken ApplicationStarted => CancellationToken.None;
+
+    public CancellationToken ApplicationStopping => _stopping.Token;
+
+    public CancellationToken ApplicationStopped => CancellationToken.None;
+
+    public void StopApplication() => _stopping.Cancel();
+
+    public void Dispose() => _stopping.Dispose();
+}
+
+internal sealed class FakeEnvironment : IHostEnvironment
+{
+    public FakeEnvironment(string name) => EnvironmentName = name;
+
+    public string EnvironmentName { get; set; }
+
+    public string ApplicationName { get; set; } = "VectorIndexer.Worker.Tests";
+
+    public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+
+    public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
+}
+
+internal static class Products
+{
+    public static Product Make(string id, string title, decimal? price = null, string? brand = null) =>
+        new() { Id = id, Title = title, Brand = brand, Price = price, Category = ["Home", "Kitchen"] };
+
+    /// <summary>A feed of <paramref name="count"/> products p-1..p-n, with rejections at the given lines.</summary>
+    public static List<CatalogFeedItem> Feed(int count, params long[] badLines)
+    {
+        var items = new List<CatalogFeedItem>();
+        for (var line = 1; line <= count; line++)
+        {
+            items.Add(badLines.Contains(line)
+                ? CatalogFeedItem.Rejected(line, $"price is not a number at line {line}")
+                : CatalogFeedItem.Accepted(line, Make($"p-{line}", $"Stainless steel kettle model {line}", 10 + line, "Acme")));
+        }
+
+        return items;
+    }
+}
+
+/// <summary>Everything a job needs, on the real embedded index and real stores in a temp folder.</summary>
+internal sealed class WorkerHarness : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public WorkerHarness(EmbedderFixture fixture, Action<WorkerOptions>? configure = null)
+    {
+        var options = new WorkerOptions { BatchSize = 4, DataDirectory = _directory.Path };
+        configure?.Invoke(options);
+        Options = Microsoft.Extensions.Options.Options.Create(options);
+        Embedder = new CountingEmbedder(fixture);
+        Index = new EmbeddedProductIndex(new EmbeddedIndexOptions { DataDirectory = System.IO.Path.Combine(_directory.Path, "index") });
+        Batches = new PendingBatchStore(System.IO.Path.Combine(_directory.Path, "batches.db"));
+        Statuses = new JobStatusStore(System.IO.Path.Combine(_directory.Path, "jobs.db"));
+        Indexer = new ProductIndexer(Embedder, new ProductTextComposer(), Index, Options);
+        Applier = new BatchApplier(Indexer, Index);
+        Runner = new PendingBatchRunner(Batches, Statuses, Applier, Index, Context);
+    }
+
+    public string Path => _directory.Path;
+
+    public IOptions<WorkerOptions> Options { get; }
+
+    public CountingEmbedder Embedder { get; }
+
+    public EmbeddedProductIndex Index { get; }
+
+    public PendingBatchStore Batches { get; }
+
+    public JobStatusStore Statuses { get; }
+
+    public ProductIndexer Indexer { get; }
+
+    public BatchApplier Applier { get; }
+
+    public PendingBatchRunner Runner { get; }
+
+    public JobContextAccessor Context { get; } = new();
+
+    public FakeFeed Feed { get; } = new();
+
+    public FakeLifetime Lifetime { get; } = new();
+
+    public FullReindexJob ReindexJob() =>
+        new(Feed, Indexer, Index, Batches, Applier, Statuses, Context, Options, lifetime: Lifetime);
+
+    /// <summary>Runs a reindex as job <paramref name="jobId"/>.</summary>
+    public async Task RunReindexAsync(string jobId, string feed, CancellationToken cancellationToken)
+    {
+        Context.JobId = jobId;
+        await ReindexJob().RunAsync(feed, null, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        Index.Dispose();
+        Lifetime.Dispose();
+        _directory.Dispose();
+    }
+}
