@@ -80,13 +80,15 @@ public sealed class IndexingJobScheduler
     }
 
     /// <summary>
-    /// Adds or updates the recurring reindex from <c>Worker:RecurringReindex</c> (cron in UTC), or
-    /// removes it when no cron is set (the default). Returns whether it is scheduled.
+    /// Adds or updates the recurring reindex from <c>Worker:RecurringReindex</c>: on its cron (UTC)
+    /// when one is set; with a feed but no cron it is registered as never due, so operators can
+    /// still start it from the dashboard's "Trigger now"; with neither it is removed (the default).
+    /// Returns whether it runs on a schedule.
     /// </summary>
     public bool ConfigureRecurringReindex()
     {
         var recurring = _options.RecurringReindex;
-        if (!recurring.IsEnabled || string.IsNullOrWhiteSpace(recurring.FeedLocation))
+        if (string.IsNullOrWhiteSpace(recurring.FeedLocation))
         {
             _recurring.RemoveIfExists(RecurringReindexId);
             return false;
@@ -97,9 +99,9 @@ public sealed class IndexingJobScheduler
         _recurring.AddOrUpdate<FullReindexJob>(
             RecurringReindexId,
             job => job.RunAsync(feed, mapping, CancellationToken.None),
-            recurring.Cron!,
+            recurring.IsEnabled ? recurring.Cron! : Cron.Never(),
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-        return true;
+        return recurring.IsEnabled;
     }
 
     private bool IsActive(string jobId)

@@ -7,7 +7,7 @@ using VectorIndexer.Core.Indexing;
 
 namespace VectorIndexer.Worker;
 
-/// <summary>What one call of <see cref="ProductIndexer.IndexAsync"/> did.</summary>
+/// <summary>What one call of <see cref="ProductIndexer.IndexAsync(string?, IReadOnlyList{Product}, CancellationToken)"/> did.</summary>
 /// <param name="Upserted">Records written.</param>
 /// <param name="Embedded">Products whose text changed (or that were new) and were embedded.</param>
 /// <param name="Reused">Products whose text was unchanged: the stored vector was kept, only the payload written.</param>
@@ -68,7 +68,15 @@ public sealed class ProductIndexer
     /// batches of <see cref="BatchSize"/>. A product id listed twice keeps its last version.
     /// </summary>
     /// <exception cref="ArgumentException">A product has no text to embed, or the vectors do not fit the generation.</exception>
-    public async Task<IndexBatchResult> IndexAsync(string? generation, IReadOnlyList<Product> products, CancellationToken cancellationToken)
+    public Task<IndexBatchResult> IndexAsync(string? generation, IReadOnlyList<Product> products, CancellationToken cancellationToken) =>
+        IndexAsync(generation, reuseFrom: generation, products, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="IndexAsync(string?, IReadOnlyList{Product}, CancellationToken)"/>, but takes
+    /// the vectors of unchanged products from <paramref name="reuseFrom"/>, e.g. the live generation
+    /// while a rebuild fills a new one, so a full reindex re-embeds only what changed.
+    /// </summary>
+    public async Task<IndexBatchResult> IndexAsync(string? generation, string? reuseFrom, IReadOnlyList<Product> products, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(products);
         var latest = new Dictionary<string, Product>(StringComparer.Ordinal);
@@ -82,7 +90,7 @@ public sealed class ProductIndexer
         for (var start = 0; start < unique.Count; start += BatchSize)
         {
             var chunk = unique.GetRange(start, Math.Min(BatchSize, unique.Count - start));
-            var result = await IndexChunkAsync(generation, chunk, cancellationToken);
+            var result = await IndexChunkAsync(generation, reuseFrom, chunk, cancellationToken);
             upserted += result.Upserted;
             embedded += result.Embedded;
             reused += result.Reused;
@@ -91,7 +99,7 @@ public sealed class ProductIndexer
         return new IndexBatchResult(upserted, embedded, reused);
     }
 
-    private async Task<IndexBatchResult> IndexChunkAsync(string? generation, List<Product> products, CancellationToken cancellationToken)
+    private async Task<IndexBatchResult> IndexChunkAsync(string? generation, string? reuseFrom, List<Product> products, CancellationToken cancellationToken)
     {
         var texts = new string[products.Count];
         var hashes = new string[products.Count];
@@ -106,13 +114,13 @@ public sealed class ProductIndexer
             hashes[i] = ProductTextComposer.ContentHash(texts[i]);
         }
 
-        var stored = await _index.GetContentHashesAsync(generation, products.ConvertAll(p => p.Id), cancellationToken);
+        var stored = await _index.GetContentHashesAsync(reuseFrom, products.ConvertAll(p => p.Id), cancellationToken);
         var records = new IndexRecord?[products.Count];
         var toEmbed = new List<int>();
         for (var i = 0; i < products.Count; i++)
         {
             if (stored.TryGetValue(products[i].Id, out var hash) && string.Equals(hash, hashes[i], StringComparison.Ordinal)
-                && await _index.GetAsync(generation, products[i].Id, cancellationToken) is { } existing)
+                && await _index.GetAsync(reuseFrom, products[i].Id, cancellationToken) is { } existing)
             {
                 records[i] = new IndexRecord(products[i], existing.Vector, hashes[i]);
             }

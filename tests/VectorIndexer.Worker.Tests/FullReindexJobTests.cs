@@ -1,3 +1,4 @@
+using VectorIndexer.Worker.Feeds;
 using VectorIndexer.Worker.Jobs;
 using VectorIndexer.Worker.Storage;
 
@@ -33,6 +34,28 @@ public sealed class FullReindexJobTests(EmbedderFixture fixture) : IDisposable
         Assert.Equal(0, status.Rejected);
         Assert.Equal(TimeSpan.Zero, status.Eta);
         Assert.NotNull(status.FinishedAt);
+    }
+
+    [Fact]
+    public async Task Run_SecondReindexWithOneChangedProduct_ReEmbedsOnlyThatProduct()
+    {
+        var first = Products.Feed(20, badLines: []);
+        var second = first.ToList();
+        second[7] = CatalogFeedItem.Accepted(8, first[7].Product! with { Title = "Cast iron kettle, enamelled, 1.5 l" });
+        _harness.Feed.Add("v1", first);
+        _harness.Feed.Add("v2", second);
+        await _harness.RunReindexAsync("job-1", "v1", Token);
+        var embeddedByFirst = _harness.Embedder.Texts;
+
+        await _harness.RunReindexAsync("job-2", "v2", Token);
+
+        Assert.Equal(20, embeddedByFirst);
+        Assert.Equal(1, _harness.Embedder.Texts - embeddedByFirst);
+        Assert.Equal(20, await _harness.Index.CountAsync(null, null, Token));
+        var changed = await _harness.Index.GetAsync(null, first[7].Product!.Id, Token);
+        Assert.Equal("Cast iron kettle, enamelled, 1.5 l", changed!.Product.Title);
+        var unchanged = await _harness.Index.GetAsync(null, first[3].Product!.Id, Token);
+        Assert.Equal(first[3].Product!.Title, unchanged!.Product.Title);
     }
 
     [Fact]

@@ -114,6 +114,22 @@ public sealed class SchedulerTests : IDisposable
         Assert.Empty(after.GetRecurringJobs());
     }
 
+    [Fact]
+    public void ConfigureRecurringReindex_WithAFeedButNoCron_RegistersItNeverDueForTriggerNow()
+    {
+        var manual = Scheduler(o => o.RecurringReindex = new RecurringReindexOptions { FeedLocation = "/feeds/catalogue.jsonl", Mapping = "esci" });
+
+        Assert.False(manual.ConfigureRecurringReindex());
+
+        using var connection = _storage.GetConnection();
+        var recurring = Assert.Single(connection.GetRecurringJobs());
+        Assert.Equal(IndexingJobScheduler.RecurringReindexId, recurring.Id);
+        Assert.Equal(Hangfire.Cron.Never(), recurring.Cron);
+        Assert.Null(recurring.NextExecution);
+        Assert.Equal("/feeds/catalogue.jsonl", recurring.Job.Args[0]);
+        Assert.Equal("esci", recurring.Job.Args[1]);
+    }
+
     public void Dispose()
     {
         _storage.Dispose();

@@ -197,6 +197,10 @@ public sealed class FullReindexJob
     private async Task<JobStatus> BuildAsync(JobStatus status, string generation, string feedLocation, string? mapping, CancellationToken cancellationToken)
     {
         var total = await _feed.CountAsync(feedLocation, mapping, cancellationToken);
+
+        // Unchanged products keep the live generation's vectors when it holds the same model.
+        var live = await _index.GetLiveGenerationAsync(cancellationToken);
+        var reuseFrom = live is not null && live.Name != generation && live.Model == _indexer.Model ? live.Name : generation;
         var resumeAt = status.Processed;
         long position = 0, accepted = status.Accepted, rejected = status.Rejected;
         var bad = status.BadRecords.ToList();
@@ -208,7 +212,7 @@ public sealed class FullReindexJob
         {
             if (buffer.Count > 0)
             {
-                await _indexer.IndexAsync(generation, buffer, cancellationToken);
+                await _indexer.IndexAsync(generation, reuseFrom, buffer, cancellationToken);
                 accepted += buffer.Count;
                 buffer.Clear();
             }

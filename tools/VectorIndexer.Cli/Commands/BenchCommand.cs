@@ -14,6 +14,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks. Results go to stdout as a Markdown table (or JSON with --json).");
         command.Subcommands.Add(CreateEmbed());
         command.Subcommands.Add(BenchIndexCommand.Create());
+        command.Subcommands.Add(BenchReindexCommand.Create());
         return command;
     }
 
