@@ -1,4 +1,3 @@
-using VectorIndexer.TestSupport;
 
 namespace VectorIndexer.Catalog.Tests;
 

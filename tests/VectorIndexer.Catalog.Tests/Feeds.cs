@@ -38,28 +38,3 @@ internal static class Feeds
     public static Product Product(FeedItem item) => Assert.IsType<FeedProduct>(item).Product;
 }
 
-/// <summary>A folder of its own under the system temp folder, deleted on disposal.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vectorindexer-catalog-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
-    }
-}

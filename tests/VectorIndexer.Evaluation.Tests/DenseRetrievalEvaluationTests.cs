@@ -2,7 +2,6 @@ using VectorIndexer.Catalog;
 using VectorIndexer.Core.Indexing;
 using VectorIndexer.Embedding;
 using VectorIndexer.Index.Embedded;
-using VectorIndexer.TestSupport;
 
 namespace VectorIndexer.Evaluation.Tests;
 

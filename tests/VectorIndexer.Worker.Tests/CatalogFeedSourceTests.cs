@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using VectorIndexer.Catalog;
-using VectorIndexer.TestSupport;
 using VectorIndexer.Worker.Feeds;
 using VectorIndexer.Worker.Storage;
 

@@ -11,30 +11,6 @@ using VectorIndexer.Worker.Storage;
 
 namespace VectorIndexer.Worker.Tests;
 
-/// <summary>A folder of its own under the system temp folder, deleted on disposal.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vectorindexer-worker-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is not worth failing a test for.
-        }
-    }
-}
-
 /// <summary>The real embedder, counting the texts it embeds.</summary>
 internal sealed class CountingEmbedder : IProductEmbedder
 {

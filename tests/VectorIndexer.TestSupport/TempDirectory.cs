@@ -1,16 +1,17 @@
-namespace VectorIndexer.Evaluation.Tests;
+namespace VectorIndexer.TestSupport;
 
-/// <summary>A folder under the system temp folder, deleted on dispose.</summary>
+/// <summary>A folder of its own under the system temp folder, deleted (best effort) on disposal.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vi-eval-tests-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "vectorindexer-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
+    /// <summary>The path of <paramref name="name"/> in the folder, written with <paramref name="contents"/> when given.</summary>
     public string File(string name, string? contents = null)
     {
         var path = System.IO.Path.Combine(Path, name);
@@ -30,7 +31,7 @@ public sealed class TempDirectory : IDisposable
         }
         catch (IOException)
         {
-            // Best effort: a leftover temp folder is harmless.
+            // A leftover temp folder is not worth failing a test for.
         }
     }
 }
