@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using VectorIndexer.Core.Indexing;
+
+namespace VectorIndexer.Api;
+
+/// <summary>
+/// Turns every unhandled exception into a ProblemDetails without its message: 400 for a request the
+/// framework could not read, 503 with Retry-After when no generation is live or the index backend is
+/// unreachable, and a generic 500 otherwise. The exception itself goes to the log.
+/// </summary>
+internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    /// <summary>Seconds a client should wait before retrying a 503.</summary>
+    public const int RetryAfterSeconds = 30;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
+            GenerationNotFoundException => (StatusCodes.Status503ServiceUnavailable, "No index generation is live yet."),
+            _ when IsBackendUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "The product index is unreachable."),
+            _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
+        };
+
+        if (status >= StatusCodes.Status500InternalServerError)
+        {
+            LogFailure(logger, status, httpContext.Request.Path, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title },
+        }).ConfigureAwait(false);
+    }
+
+    private static bool IsBackendUnavailable(Exception exception) => exception switch
+    {
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded,
+        HttpRequestException or TimeoutException => true,
+        _ => exception.InnerException is not null && IsBackendUnavailable(exception.InnerException),
+    };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request to {Path} failed with {Status}")]
+    private static partial void LogFailure(ILogger logger, int status, PathString path, Exception exception);
+}

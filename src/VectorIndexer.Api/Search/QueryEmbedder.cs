@@ -1,0 +1,92 @@
+using VectorIndexer.Embedding;
+
+namespace VectorIndexer.Api.Search;
+
+/// <summary>Turns a search query into a vector of the model the index was built with.</summary>
+public interface IQueryEmbedder
+{
+    /// <summary>The embedding model's name, as recorded on index generations.</summary>
+    string ModelName { get; }
+
+    /// <summary>The query's vector; callers must not modify it.</summary>
+    ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken);
+}
+
+/// <summary>Embeds queries with the shared <see cref="OnnxEmbedder"/>.</summary>
+public sealed class OnnxQueryEmbedder(OnnxEmbedder embedder) : IQueryEmbedder
+{
+    public string ModelName => embedder.Model.Name;
+
+    public async ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
+        await embedder.EmbedAsync(query, EmbeddingPurpose.Query, cancellationToken).ConfigureAwait(false);
+}
+
+/// <summary>
+/// Keeps the vectors of the most recently used queries (least recently used evicted first), so an
+/// identical query does not run the model again. A capacity of 0 passes every query through.
+/// </summary>
+public sealed class CachingQueryEmbedder : IQueryEmbedder
+{
+    private readonly IQueryEmbedder _inner;
+    private readonly int _capacity;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, LinkedListNode<KeyValuePair<string, float[]>>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<KeyValuePair<string, float[]>> _order = new();
+
+    public CachingQueryEmbedder(IQueryEmbedder inner, int capacity)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _inner = inner;
+        _capacity = capacity;
+    }
+
+    public string ModelName => _inner.ModelName;
+
+    /// <summary>Vectors currently cached.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    public async ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (_capacity == 0)
+        {
+            return await _inner.EmbedQueryAsync(query, cancellationToken).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(query, out var node))
+            {
+                _order.Remove(node);
+                _order.AddFirst(node);
+                return node.Value.Value;
+            }
+        }
+
+        var vector = await _inner.EmbedQueryAsync(query, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (!_entries.ContainsKey(query))
+            {
+                _entries[query] = _order.AddFirst(new KeyValuePair<string, float[]>(query, vector));
+                while (_entries.Count > _capacity && _order.Last is { } oldest)
+                {
+                    _order.RemoveLast();
+                    _entries.Remove(oldest.Value.Key);
+                }
+            }
+        }
+
+        return vector;
+    }
+}
