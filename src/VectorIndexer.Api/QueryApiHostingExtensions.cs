@@ -7,33 +7,9 @@ using VectorIndexer.Core.Filtering;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Wiring of the query API: which product index, query embedding, errors and health.</summary>
+/// <summary>Wiring of the query API: query embedding, errors and health.</summary>
 public static class QueryApiHostingExtensions
 {
-    /// <summary>Configuration key that picks the product index: <c>embedded</c> (default) or <c>qdrant</c>.</summary>
-    public const string IndexProviderKey = "Index:Provider";
-
-    /// <summary>Registers the product index named by <c>Index:Provider</c>.</summary>
-    /// <exception cref="InvalidOperationException">An unknown provider, naming the setting.</exception>
-    public static IHostApplicationBuilder AddProductIndex(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var provider = builder.Configuration[IndexProviderKey];
-        switch (provider?.Trim().ToUpperInvariant())
-        {
-            case null or "" or "EMBEDDED":
-                builder.Services.AddEmbeddedProductIndex();
-                break;
-            case "QDRANT":
-                builder.Services.AddQdrantProductIndex();
-                break;
-            default:
-                throw new InvalidOperationException($"{IndexProviderKey} is '{provider}'; use 'embedded' or 'qdrant'.");
-        }
-
-        return builder;
-    }
-
     /// <summary>
     /// Registers what the endpoints need: <see cref="SearchOptions"/> (section <c>Search</c>), the
     /// cached query embedder, the filter schema, RFC 7807 problem details with a generic exception

@@ -3,34 +3,6 @@ using VectorIndexer.Worker.Dashboard;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Wiring of the worker host: which product index, and the dashboard.</summary>
-public static class HostingExtensions
-{
-    /// <summary>Configuration key that picks the product index: <c>embedded</c> (default) or <c>qdrant</c>.</summary>
-    public const string IndexProviderKey = "Index:Provider";
-
-    /// <summary>Registers the product index named by <c>Index:Provider</c>.</summary>
-    /// <exception cref="InvalidOperationException">An unknown provider, naming the setting.</exception>
-    public static IHostApplicationBuilder AddProductIndex(this IHostApplicationBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var provider = builder.Configuration[IndexProviderKey];
-        switch (provider?.Trim().ToUpperInvariant())
-        {
-            case null or "" or "EMBEDDED":
-                builder.Services.AddEmbeddedProductIndex();
-                break;
-            case "QDRANT":
-                builder.Services.AddQdrantProductIndex();
-                break;
-            default:
-                throw new InvalidOperationException($"{IndexProviderKey} is '{provider}'; use 'embedded' or 'qdrant'.");
-        }
-
-        return builder;
-    }
-}
-
 /// <summary>Maps the Hangfire dashboard with the worker's authorization.</summary>
 public static class DashboardEndpointExtensions
 {
