@@ -1,3 +1,4 @@
+using VectorIndexer.TestSupport;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,3 +1,4 @@
+using VectorIndexer.TestSupport;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Qdrant.Client;
