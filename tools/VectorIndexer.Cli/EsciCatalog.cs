@@ -29,6 +29,21 @@ public static class EsciCatalog
     }
 
     /// <summary>
+    /// The products file a command was given, or the default one beside the repository.
+    /// </summary>
+    /// <exception cref="InputException">Neither exists; the message says what to pass.</exception>
+    public static string RequireProductsFile(string? given)
+    {
+        var path = given ?? FindDefaultProductsFile();
+        if (path is null || !File.Exists(path))
+        {
+            throw new InputException($"products file not found ({path ?? "no ../shared/data/esci-srw/products.jsonl above the working folder"}); pass --products.");
+        }
+
+        return path;
+    }
+
+    /// <summary>
     /// Reads the first <paramref name="count"/> products through the catalogue feed reader and its
     /// built-in "esci" mapping (the same path the worker takes); a rejected line fails with its number.
     /// </summary>

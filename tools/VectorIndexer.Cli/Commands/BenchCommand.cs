@@ -31,13 +31,6 @@ internal static class BenchCommand
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var path = result.GetValue(products) ?? EsciCatalog.FindDefaultProductsFile();
-            if (path is null || !File.Exists(path))
-            {
-                await Console.Error.WriteLineAsync($"error: products file not found ({path ?? "no ../shared/data/esci-srw/products.jsonl above the working folder"}); pass --products.");
-                return ExitCodes.InvalidInput;
-            }
-
             var n = result.GetValue(count);
             var runs = result.GetValue(repeat);
             if (n < 1 || runs < 1)
@@ -49,6 +42,7 @@ internal static class BenchCommand
             using var loggers = engine.CreateLoggerFactory(result);
             return await CommandErrors.RunAsync(async () =>
             {
+                var path = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var texts = await EmbedBenchmark.LoadTextsAsync(path, n, result.GetValue(titles), cancellationToken);
                 await Console.Error.WriteLineAsync($"{texts.Count} products from {path}; {Environment.ProcessorCount} processors");
                 var baseOptions = engine.Read(result);

@@ -31,16 +31,10 @@ internal static class BenchReindexCommand
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var path = result.GetValue(products) ?? EsciCatalog.FindDefaultProductsFile();
-            if (path is null || !File.Exists(path))
-            {
-                await Console.Error.WriteLineAsync($"error: products file not found ({path ?? "no ../shared/data/esci-srw/products.jsonl above the working folder"}); pass --products.");
-                return ExitCodes.InvalidInput;
-            }
-
             using var loggers = engine.CreateLoggerFactory(result);
             return await CommandErrors.RunAsync(async () =>
             {
+                var path = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var work = Directory.CreateTempSubdirectory("vectorindexer-bench-reindex-");
                 try
                 {

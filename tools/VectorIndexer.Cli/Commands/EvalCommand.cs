@@ -50,8 +50,7 @@ internal static class EvalCommand
                     throw new InputException($"--mode {selectedMode} is not implemented yet; only dense retrieval can be evaluated for now.");
                 }
 
-                var productsPath = result.GetValue(products) ?? EsciCatalog.FindDefaultProductsFile()
-                    ?? throw new InputException("No --products given and ../shared/data/esci-srw/products.jsonl was not found.");
+                var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
                 var queriesPath = result.GetValue(queries) ?? Path.Combine(dataDirectory, "queries-dev.tsv");
                 var qrelsPath = result.GetValue(qrels) ?? Path.Combine(dataDirectory, "qrels-dev.tsv");
