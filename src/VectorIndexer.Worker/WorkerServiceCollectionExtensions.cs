@@ -21,18 +21,22 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the indexing jobs, the <see cref="IndexingJobScheduler"/>, the durable
-    /// <see cref="PendingBatchStore"/> and <see cref="JobStatusStore"/>, Hangfire on the configured
-    /// storage and a Hangfire server, bound to the <c>Worker</c> section and validated at start.
-    /// Needs, registered by the host: the embedding engine (<c>AddEmbedding()</c>), an
-    /// <c>IProductIndex</c> and an <see cref="VectorIndexer.Worker.Feeds.ICatalogFeedSource"/>.
-    /// Hangfire's storage, job activator and job filters are this container's own (not Hangfire's
-    /// process-wide statics), so two hosts in one process do not share them.
+    /// Adds what a process needs to push work to the indexing worker without running jobs itself
+    /// (the query API in a separate container): <see cref="WorkerOptions"/> (section <c>Worker</c>,
+    /// validated at start), Hangfire's client on the configured storage, the durable
+    /// <see cref="PendingBatchStore"/> and <see cref="JobStatusStore"/>, and the
+    /// <see cref="IndexingJobScheduler"/>. Needs an <c>IProductIndex</c> (the failure filter reads it).
+    /// Safe to call more than once; <see cref="AddIndexingWorker"/> calls it.
     /// </summary>
-    public static IServiceCollection AddIndexingWorker(this IServiceCollection services)
+    public static IServiceCollection AddIndexingClient(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton<VectorIndexer.Worker.Feeds.ICatalogFeedSource, VectorIndexer.Worker.Feeds.CatalogFeedSource>();
+        if (services.Any(d => d.ServiceType == typeof(IndexingClientMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<IndexingClientMarker>();
         services.AddOptions<WorkerOptions>()
             .BindConfiguration(WorkerOptions.SectionName)
             .ValidateDataAnnotations()
@@ -45,32 +49,14 @@ public static class WorkerServiceCollectionExtensions
                 (o, configuration) => o.Storage != WorkerStorage.PostgreSql || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(WorkerOptions.ConnectionStringName)),
                 $"Worker:Storage is postgresql but ConnectionStrings:{WorkerOptions.ConnectionStringName} is not set.")
             .ValidateOnStart();
-
-        // Hangfire stops jobs within its shutdown timeout; the host must wait longer than that.
-        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
-        {
-            var needed = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(15);
-            if (host.ShutdownTimeout < needed)
-            {
-                host.ShutdownTimeout = needed;
-            }
-        });
-
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobContextAccessor>();
         services.TryAddSingleton(sp => new WorkerPaths(DataDirectory(sp)));
         services.TryAddSingleton(sp => new PendingBatchStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "batches.db"), sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new JobStatusStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "jobs.db"), sp.GetService<TimeProvider>()));
-        services.TryAddSingleton<IProductEmbedder>(sp => new OnnxProductEmbedder(sp.GetRequiredService<OnnxEmbedder>()));
-        services.TryAddSingleton<ProductIndexer>();
-        services.TryAddSingleton<BatchApplier>();
-        services.TryAddSingleton<PendingBatchRunner>();
         services.TryAddSingleton<IndexingFailureFilter>();
         services.TryAddSingleton<IndexingJobScheduler>();
         services.TryAddSingleton<WorkerDashboardAuthorizationFilter>();
-        services.TryAddTransient<FullReindexJob>();
-        services.TryAddTransient<UpsertProductsJob>();
-        services.TryAddTransient<DeleteProductsJob>();
 
         // Registered before AddHangfire, which only adds these when absent: this container's own.
         services.TryAddSingleton(CreateStorage);
@@ -89,6 +75,41 @@ public static class WorkerServiceCollectionExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the indexing worker: everything of <see cref="AddIndexingClient"/>, the indexing jobs
+    /// and a Hangfire server running them. Needs, registered by the host: the embedding engine
+    /// (<c>AddEmbedding()</c>), an <c>IProductIndex</c> and, to read feeds other than files, an
+    /// <see cref="VectorIndexer.Worker.Feeds.ICatalogFeedSource"/>. Hangfire's storage, job activator
+    /// and job filters are this container's own (not Hangfire's process-wide statics), so two hosts
+    /// in one process do not share them.
+    /// </summary>
+    public static IServiceCollection AddIndexingWorker(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddIndexingClient();
+        services.TryAddSingleton<VectorIndexer.Worker.Feeds.ICatalogFeedSource, VectorIndexer.Worker.Feeds.CatalogFeedSource>();
+
+        // Hangfire stops jobs within its shutdown timeout; the host must wait longer than that.
+        services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
+        {
+            var needed = worker.Value.ShutdownTimeout + TimeSpan.FromSeconds(15);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
+
+        services.TryAddSingleton<IProductEmbedder>(sp => new OnnxProductEmbedder(sp.GetRequiredService<OnnxEmbedder>()));
+        services.TryAddSingleton<ProductIndexer>();
+        services.TryAddSingleton<BatchApplier>();
+        services.TryAddSingleton<PendingBatchRunner>();
+        services.TryAddTransient<FullReindexJob>();
+        services.TryAddTransient<UpsertProductsJob>();
+        services.TryAddTransient<DeleteProductsJob>();
+
         // Before the Hangfire server, so orphaned jobs are back in the queue when it starts fetching.
         services.AddHostedService<WorkerStartup>();
         services.AddHangfireServer((sp, server) =>
@@ -139,6 +160,9 @@ public static class WorkerServiceCollectionExtensions
         });
     }
 }
+
+/// <summary>Marks that <see cref="WorkerServiceCollectionExtensions.AddIndexingClient"/> ran.</summary>
+internal sealed class IndexingClientMarker;
 
 /// <summary>The worker's resolved data folder.</summary>
 public sealed record WorkerPaths(string DataDirectory);
