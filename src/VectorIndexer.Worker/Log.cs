@@ -45,4 +45,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Job {JobId} was left processing by a worker that died; requeued")]
     public static partial void OrphanRequeued(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Worker store schema {Schema} migrated to version {Version}")]
+    public static partial void StoreMigrated(ILogger logger, string schema, int version);
+
+    [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Reindex {JobId} switched to {Generation}, but replaying the pushed batches after sequence {Sequence} into it failed; run the batches again or reindex")]
+    public static partial void ReplayAfterSwitchFailed(ILogger logger, Exception exception, string jobId, string generation, long sequence);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Batch {BatchId}: {Count} earlier pending batches applied first, in sequence order")]
+    public static partial void EarlierBatchesApplied(ILogger logger, string batchId, int count);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Information, Message = "Batch {BatchId} was already applied (by the job of a later batch or a reindex replay)")]
+    public static partial void BatchAlreadyApplied(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Information, Message = "Worker stores: pending batches in {Batches}, job statuses in {Statuses}")]
+    public static partial void StoresConfigured(ILogger logger, string batches, string statuses);
 }

@@ -8,7 +8,11 @@ public enum WorkerStorage
     /// <summary>An embedded SQLite file under <see cref="WorkerOptions.DataDirectory"/> (default; one worker process).</summary>
     Sqlite,
 
-    /// <summary>PostgreSQL, connection string <c>ConnectionStrings:Hangfire</c> (several worker processes).</summary>
+    /// <summary>
+    /// PostgreSQL, connection string <c>ConnectionStrings:Hangfire</c> (several worker processes, and
+    /// API processes that push work): Hangfire's tables in <see cref="WorkerOptions.PostgreSqlSchema"/>,
+    /// the pending batches and job statuses in <see cref="WorkerOptions.PostgreSqlStoreSchema"/>.
+    /// </summary>
     PostgreSql,
 }
 
@@ -22,7 +26,11 @@ public sealed class WorkerOptions
 
     public WorkerStorage Storage { get; set; } = WorkerStorage.Sqlite;
 
-    /// <summary>Folder of the worker's own files (Hangfire's SQLite storage, pending batches, job statuses); relative paths are under the content root.</summary>
+    /// <summary>
+    /// Folder of the worker's own files, relative paths under the content root: with SQLite storage
+    /// Hangfire's file, the pending batches and the job statuses; with PostgreSQL nothing of the job
+    /// layer (all of it is in the database).
+    /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "data/worker";
 
@@ -63,6 +71,14 @@ public sealed class WorkerOptions
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Worker:PostgreSqlSchema must be a lower-case PostgreSQL identifier.")]
     public string PostgreSqlSchema { get; set; } = "hangfire";
+
+    /// <summary>
+    /// The PostgreSQL schema of the worker's own tables (pending batches, job statuses), created with
+    /// its tables on first use when missing; used when <see cref="Storage"/> is PostgreSql.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^[a-z_][a-z0-9_]{0,62}$", ErrorMessage = "Worker:PostgreSqlStoreSchema must be a lower-case PostgreSQL identifier.")]
+    public string PostgreSqlStoreSchema { get; set; } = "vectorindexer";
 
     /// <summary>How often idle workers poll the SQLite queue (PostgreSQL: its own default).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]

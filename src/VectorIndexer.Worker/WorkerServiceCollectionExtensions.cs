@@ -24,7 +24,9 @@ public static class WorkerServiceCollectionExtensions
     /// Adds what a process needs to push work to the indexing worker without running jobs itself
     /// (the query API in a separate container): <see cref="WorkerOptions"/> (section <c>Worker</c>,
     /// validated at start), Hangfire's client on the configured storage, the durable
-    /// <see cref="PendingBatchStore"/> and <see cref="JobStatusStore"/>, and the
+    /// <see cref="PendingBatchStore"/> and <see cref="JobStatusStore"/> (SQLite files under the data
+    /// directory, or with <c>Worker:Storage=postgresql</c> tables in the same database as Hangfire's,
+    /// so the API and the workers see the same batches and statuses), and the
     /// <see cref="IndexingJobScheduler"/>. Needs an <c>IProductIndex</c> (the failure filter reads it).
     /// Safe to call more than once; <see cref="AddIndexingWorker"/> calls it.
     /// </summary>
@@ -52,8 +54,9 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<JobContextAccessor>();
         services.TryAddSingleton(sp => new WorkerPaths(DataDirectory(sp)));
-        services.TryAddSingleton(sp => new PendingBatchStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "batches.db"), sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new JobStatusStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "jobs.db"), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(CreateWorkerDatabase);
+        services.TryAddSingleton(CreatePendingBatchStore);
+        services.TryAddSingleton(CreateJobStatusStore);
         services.TryAddSingleton<IndexingFailureFilter>();
         services.TryAddSingleton<IndexingJobScheduler>();
         services.TryAddSingleton<WorkerDashboardAuthorizationFilter>();
@@ -131,6 +134,32 @@ public static class WorkerServiceCollectionExtensions
         return directory;
     }
 
+    private static PostgreSqlWorkerDatabase CreateWorkerDatabase(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(WorkerOptions.ConnectionStringName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{WorkerOptions.ConnectionStringName} is not set.");
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkerServiceCollectionExtensions).FullName!);
+        return new PostgreSqlWorkerDatabase(connectionString, options.PostgreSqlStoreSchema, logger);
+    }
+
+    private static PendingBatchStore CreatePendingBatchStore(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        var store = options.Storage == WorkerStorage.PostgreSql
+            ? new PendingBatchStore(new PostgreSqlPendingBatchBackend(sp.GetRequiredService<PostgreSqlWorkerDatabase>()), sp.GetService<TimeProvider>())
+            : new PendingBatchStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "batches.db"), sp.GetService<TimeProvider>());
+        return store;
+    }
+
+    private static JobStatusStore CreateJobStatusStore(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
+        return options.Storage == WorkerStorage.PostgreSql
+            ? new JobStatusStore(new PostgreSqlJobStatusBackend(sp.GetRequiredService<PostgreSqlWorkerDatabase>()), sp.GetService<TimeProvider>())
+            : new JobStatusStore(Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "jobs.db"), sp.GetService<TimeProvider>());
+    }
+
     private static JobStorage CreateStorage(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<IOptions<WorkerOptions>>().Value;
@@ -168,8 +197,8 @@ internal sealed class IndexingClientMarker;
 public sealed record WorkerPaths(string DataDirectory);
 
 /// <summary>
-/// At start: requeues jobs orphaned by a dead worker (SQLite storage), then puts the recurring
-/// reindex in line with configuration.
+/// At start: creates the worker's PostgreSQL tables (PostgreSQL storage), requeues jobs orphaned
+/// by a dead worker (SQLite storage), then puts the recurring reindex in line with configuration.
 /// </summary>
 internal sealed class WorkerStartup : IHostedService
 {
@@ -179,17 +208,37 @@ internal sealed class WorkerStartup : IHostedService
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
 
-    public WorkerStartup(IndexingJobScheduler scheduler, JobStorage storage, IBackgroundJobClient jobs, IOptions<WorkerOptions> options, ILogger<WorkerStartup> logger)
+    private readonly PendingBatchStore _batches;
+    private readonly JobStatusStore _statuses;
+    private readonly IServiceProvider _services;
+
+    public WorkerStartup(IndexingJobScheduler scheduler, JobStorage storage, IBackgroundJobClient jobs, PendingBatchStore batches, JobStatusStore statuses, IOptions<WorkerOptions> options, ILogger<WorkerStartup> logger, IServiceProvider services)
     {
+        _batches = batches;
+        _statuses = statuses;
         _scheduler = scheduler;
         _storage = storage;
         _jobs = jobs;
         _options = options.Value;
         _logger = logger;
+        _services = services;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_options.Storage == WorkerStorage.PostgreSql)
+        {
+            // The worker's tables exist before its first job: a database that cannot be reached or
+            // migrated stops the worker at start rather than failing its jobs one by one. (Resolved
+            // here, not injected: it exists only with PostgreSQL storage.)
+            await _services.GetRequiredService<PostgreSqlWorkerDatabase>().EnsureCreatedAsync(cancellationToken);
+        }
+
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            Log.StoresConfigured(_logger, _batches.Location, _statuses.Location);
+        }
+
         if (_options.Storage == WorkerStorage.Sqlite && _options.RequeueOrphanedJobsAtStart)
         {
             // No server of this process runs yet, and SQLite storage has one worker process: whatever
@@ -205,7 +254,6 @@ internal sealed class WorkerStartup : IHostedService
         }
 
         _scheduler.ConfigureRecurringReindex();
-        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

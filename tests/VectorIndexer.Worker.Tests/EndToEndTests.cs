@@ -137,11 +137,12 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
         var connectionString = Environment.GetEnvironmentVariable(PostgresVariable);
         Assert.SkipWhen(string.IsNullOrWhiteSpace(connectionString), $"No PostgreSQL server for Hangfire: set {PostgresVariable} to a connection string to run this test.");
         _feed.Add("catalog.jsonl", Products.Feed(12, badLines: []));
-        var schema = "worker_test_" + Guid.NewGuid().ToString("N")[..12];
+        using var server = new PostgresTestDatabase();
         using var host = Build(new()
         {
             ["Worker:Storage"] = "postgresql",
-            ["Worker:PostgreSqlSchema"] = schema,
+            ["Worker:PostgreSqlSchema"] = server.NewSchema("worker_test"),
+            ["Worker:PostgreSqlStoreSchema"] = server.NewSchema("store_test"),
             ["Worker:InvisibilityTimeout"] = "00:00:10",
             ["ConnectionStrings:Hangfire"] = connectionString,
         });

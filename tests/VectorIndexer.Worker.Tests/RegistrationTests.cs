@@ -55,6 +55,40 @@ public sealed class RegistrationTests(EmbedderFixture fixture) : IDisposable
         Assert.Equal(WorkerStorage.PostgreSql, options.Storage);
         Assert.True(options.UseSlidingInvisibilityTimeout);
         Assert.Equal("hangfire", options.PostgreSqlSchema);
+        Assert.Equal("vectorindexer", options.PostgreSqlStoreSchema);
+    }
+
+    [Fact]
+    public void AddIndexingWorker_PostgreSql_KeepsTheStoresInTheDatabaseNotTheDataDirectory()
+    {
+        using var provider = Build(new()
+        {
+            ["Worker:Storage"] = "postgresql",
+            ["Worker:PostgreSqlStoreSchema"] = "shop_index",
+            ["ConnectionStrings:Hangfire"] = "Host=127.0.0.1;Port=1;Database=hangfire;Username=u;Password=secret",
+        });
+
+        // Resolving connects to nothing: the tables are created on first use.
+        var batches = provider.GetRequiredService<VectorIndexer.Worker.Storage.PendingBatchStore>();
+        var statuses = provider.GetRequiredService<VectorIndexer.Worker.Storage.JobStatusStore>();
+
+        Assert.Equal("PostgreSQL \"shop_index\".pending_batches", batches.Location);
+        Assert.Equal("PostgreSQL \"shop_index\".job_statuses", statuses.Location);
+        Assert.DoesNotContain("secret", batches.Location, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "data", "worker", "batches.db")));
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "data", "worker", "jobs.db")));
+    }
+
+    [Fact]
+    public void AddIndexingWorker_Sqlite_KeepsTheStoresUnderTheDataDirectory()
+    {
+        using var provider = Build([]);
+
+        var batches = provider.GetRequiredService<VectorIndexer.Worker.Storage.PendingBatchStore>();
+        var statuses = provider.GetRequiredService<VectorIndexer.Worker.Storage.JobStatusStore>();
+
+        Assert.Equal(Path.Combine(_directory.Path, "data", "worker", "batches.db"), batches.Location);
+        Assert.Equal(Path.Combine(_directory.Path, "data", "worker", "jobs.db"), statuses.Location);
     }
 
     [Theory]
@@ -65,6 +99,7 @@ public sealed class RegistrationTests(EmbedderFixture fixture) : IDisposable
     [InlineData("Worker:Dashboard:Username", "ops", "Password")]
     [InlineData("Worker:RecurringReindex:Cron", "0 3 * * *", "FeedLocation")]
     [InlineData("Worker:PostgreSqlSchema", "Drop Table", "PostgreSqlSchema")]
+    [InlineData("Worker:PostgreSqlStoreSchema", "x\"; drop", "PostgreSqlStoreSchema")]
     public void AddIndexingWorker_BadSetting_FailsValidationNamingIt(string key, string value, string named)
     {
         using var provider = Build(new() { [key] = value });

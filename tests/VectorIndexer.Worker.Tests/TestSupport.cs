@@ -120,15 +120,19 @@ internal sealed class WorkerHarness : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public WorkerHarness(EmbedderFixture fixture, Action<WorkerOptions>? configure = null)
+    /// <param name="fixture">The shared embedding engine.</param>
+    /// <param name="configure">Changes to the default options.</param>
+    /// <param name="batches">The pending-batch store; default a SQLite file in the temp folder.</param>
+    /// <param name="statuses">The job-status store; default a SQLite file in the temp folder.</param>
+    public WorkerHarness(EmbedderFixture fixture, Action<WorkerOptions>? configure = null, PendingBatchStore? batches = null, JobStatusStore? statuses = null)
     {
         var options = new WorkerOptions { BatchSize = 4, DataDirectory = _directory.Path };
         configure?.Invoke(options);
         Options = Microsoft.Extensions.Options.Options.Create(options);
         Embedder = new CountingEmbedder(fixture);
         Index = new EmbeddedProductIndex(new EmbeddedIndexOptions { DataDirectory = System.IO.Path.Combine(_directory.Path, "index") });
-        Batches = new PendingBatchStore(System.IO.Path.Combine(_directory.Path, "batches.db"));
-        Statuses = new JobStatusStore(System.IO.Path.Combine(_directory.Path, "jobs.db"));
+        Batches = batches ?? new PendingBatchStore(System.IO.Path.Combine(_directory.Path, "batches.db"));
+        Statuses = statuses ?? new JobStatusStore(System.IO.Path.Combine(_directory.Path, "jobs.db"));
         Indexer = new ProductIndexer(Embedder, new ProductTextComposer(), Index, Options);
         Applier = new BatchApplier(Indexer, Index);
         Runner = new PendingBatchRunner(Batches, Statuses, Applier, Index, Context);

@@ -20,7 +20,8 @@ namespace VectorIndexer.Worker.Jobs;
 /// a cancellation or a fatal error: the new generation is dropped, the live one is untouched, and the
 /// job fails with a message listing the first bad lines.</item>
 /// <item>Pushed batches accepted while it runs are replayed from the <see cref="PendingBatchStore"/>
-/// into the new generation before the switch, and once more after it.</item>
+/// into the new generation before the switch, and once more after it, in sequence order, under the
+/// store's apply lock (see <see cref="PendingBatchRunner"/>).</item>
 /// <item>Resumable: after each batch the generation and feed position are checkpointed in the
 /// <see cref="JobStatusStore"/>. Hangfire runs a job again after a shutdown or a crash; the run
 /// continues into the same generation from the checkpoint (ids are deterministic, so records
@@ -38,6 +39,9 @@ public sealed class FullReindexJob
     public const int LockTimeoutSeconds = 30;
 
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the replay after the switch waits for batch jobs applying to the live generation.</summary>
+    private static readonly TimeSpan ReplayLockTimeout = TimeSpan.FromMinutes(10);
 
     private readonly ICatalogFeedSource _feed;
     private readonly ProductIndexer _indexer;
@@ -139,11 +143,26 @@ public sealed class FullReindexJob
             throw new IndexingJobException(message, ex);
         }
 
-        // Switched. Batches that arrived during the switch may have gone to the old generation: apply them again.
+        // Switched. Batches that arrived during the switch may have gone to the old generation: apply
+        // them again, in order, holding the apply lock so no batch job writes to the live generation
+        // in between (a batch job waiting for it then finds its batch applied).
         var total = 0;
         try
         {
-            total = await ReplayAsync(generation, status.ChangeSequence, markApplied: true, CancellationToken.None);
+            await using (await _batches.AcquireApplyLockAsync(ReplayLockTimeout, CancellationToken.None))
+            {
+                total = await ReplayAsync(generation, status.ChangeSequence, markApplied: true, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // The switch is done; a failed replay is logged loudly, not thrown over the switch.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.ReplayAfterSwitchFailed(_logger, ex, jobId, generation, status.ChangeSequence);
+        }
+
+        try
+        {
             if (live is not null && live.Name != generation)
             {
                 await _index.DropGenerationAsync(live.Name, CancellationToken.None);

@@ -44,7 +44,7 @@ public sealed class IndexingFailureFilter : IElectStateFilter
             return;
         }
 
-        // Filters are synchronous; the stores are local SQLite files and the index calls are short.
+        // Filters are synchronous; the status store calls (a local file or one PostgreSQL round trip) and the index calls are short.
         OnFailedAsync(context, failed).GetAwaiter().GetResult();
     }
 

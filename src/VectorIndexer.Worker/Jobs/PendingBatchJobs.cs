@@ -38,9 +38,21 @@ public sealed class DeleteProductsJob
 /// <summary>
 /// The body of the batch jobs. A batch reaches the live generation here; a rebuild running at the
 /// same time replays it from the store into the new generation before (and after) its switch.
+/// <para>
+/// Batches reach the live generation in sequence order whatever order their jobs run in (several
+/// Hangfire workers, several processes): the runner holds the store's apply lock, applies first
+/// every earlier batch not applied yet, then its own, marking each applied; a job whose batch was
+/// already applied that way only records its success. So two pushes of one product end with the
+/// later one, and no batch is applied twice over a later one.
+/// </para>
 /// </summary>
 public sealed class PendingBatchRunner
 {
+    /// <summary>How long a batch job waits for the apply lock before failing transiently (and being retried).</summary>
+    public static readonly TimeSpan ApplyLockTimeout = TimeSpan.FromMinutes(5);
+
+    private const int CatchUpPage = 100;
+
     private readonly PendingBatchStore _batches;
     private readonly JobStatusStore _statuses;
     private readonly BatchApplier _applier;
@@ -77,27 +89,49 @@ public sealed class PendingBatchRunner
             throw new IndexingJobException($"Batch {batchId} is a {batch.Kind.ToString().ToLowerInvariant()} batch, not a {kind.ToString().ToLowerInvariant()} batch.");
         }
 
-        status = await _statuses.SaveAsync(status with { State = JobState.Running, BatchId = batchId, Total = batch.ProductIds.Count }, cancellationToken);
+        var count = batch.ProductIds.Count;
+        status = await _statuses.SaveAsync(status with { State = JobState.Running, BatchId = batchId, Total = count }, cancellationToken);
         try
         {
-            var live = await _index.GetLiveGenerationAsync(cancellationToken);
-            if (live is null)
+            await using (await _batches.AcquireApplyLockAsync(ApplyLockTimeout, cancellationToken))
             {
-                Log.BatchPendingNoLive(_logger, batchId);
-                await _statuses.SaveAsync(status with { State = JobState.Succeeded, Message = "No generation is live yet; the batch stays pending and the next full reindex applies it." }, cancellationToken);
-                return;
-            }
+                // Under the lock: the marker tells whether the job of a later batch, or a rebuild's
+                // replay, has applied this one already.
+                var current = await _batches.GetAsync(batchId, cancellationToken);
+                if (current is null || current.AppliedAt is not null)
+                {
+                    Log.BatchAlreadyApplied(_logger, batchId);
+                    await _statuses.SaveAsync(status with
+                    {
+                        State = JobState.Succeeded,
+                        Processed = count,
+                        Accepted = count,
+                        Message = $"{count} products applied in sequence order, before this job ran (by the job of a later batch or a reindex).",
+                    }, CancellationToken.None);
+                    return;
+                }
 
-            await _applier.ApplyAsync(live.Name, batch, cancellationToken);
-            await _batches.MarkAppliedAsync(batchId, cancellationToken);
-            await _statuses.SaveAsync(status with
-            {
-                State = JobState.Succeeded,
-                Processed = batch.ProductIds.Count,
-                Accepted = batch.ProductIds.Count,
-                Generation = live.Name,
-                Message = $"{batch.ProductIds.Count} products {(kind == PendingBatchKind.Upsert ? "upserted into" : "deleted from")} generation {live.Name}.",
-            }, CancellationToken.None);
+                var live = await _index.GetLiveGenerationAsync(cancellationToken);
+                if (live is null)
+                {
+                    Log.BatchPendingNoLive(_logger, batchId);
+                    await _statuses.SaveAsync(status with { State = JobState.Succeeded, Message = "No generation is live yet; the batch stays pending and the next full reindex applies it." }, cancellationToken);
+                    return;
+                }
+
+                var earlier = await ApplyEarlierAsync(live.Name, batch, cancellationToken);
+                await _applier.ApplyAsync(live.Name, batch, cancellationToken);
+                await _batches.MarkAppliedAsync(batchId, cancellationToken);
+                await _statuses.SaveAsync(status with
+                {
+                    State = JobState.Succeeded,
+                    Processed = count,
+                    Accepted = count,
+                    Generation = live.Name,
+                    Message = $"{count} products {(kind == PendingBatchKind.Upsert ? "upserted into" : "deleted from")} generation {live.Name}"
+                        + (earlier > 0 ? $", after {earlier} earlier pending batches." : "."),
+                }, CancellationToken.None);
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -108,6 +142,32 @@ public sealed class PendingBatchRunner
                 Message = stopping ? "Stopped by a shutdown; it runs again after the restart." : "Cancelled; the batch stays in the store.",
             }, CancellationToken.None);
             throw;
+        }
+    }
+
+    /// <summary>Applies the batches before <paramref name="batch"/> that are not applied yet, oldest first; returns how many.</summary>
+    private async Task<int> ApplyEarlierAsync(string generation, PendingBatch batch, CancellationToken cancellationToken)
+    {
+        var applied = 0;
+        while (true)
+        {
+            var page = await _batches.ListUnappliedThroughAsync(batch.Sequence - 1, CatchUpPage, cancellationToken);
+            if (page.Count == 0)
+            {
+                if (applied > 0)
+                {
+                    Log.EarlierBatchesApplied(_logger, batch.Id, applied);
+                }
+
+                return applied;
+            }
+
+            foreach (var earlier in page)
+            {
+                await _applier.ApplyAsync(generation, earlier, cancellationToken);
+                await _batches.MarkAppliedAsync(earlier.Id, cancellationToken);
+                applied++;
+            }
         }
     }
 }

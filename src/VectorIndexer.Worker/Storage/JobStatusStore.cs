@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using Microsoft.Data.Sqlite;
-
 namespace VectorIndexer.Worker.Storage;
 
 /// <summary>Where a job stands.</summary>
@@ -84,150 +80,70 @@ public sealed record JobStatus
     public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 }
 
-/// <summary>Durable job statuses (SQLite, WAL); what <c>GET /api/jobs/{id}</c> reads.</summary>
+/// <summary>
+/// Durable job statuses; what <c>GET /api/jobs/{id}</c> reads. Kept in a SQLite file (WAL; one
+/// worker process) or, for several processes, in PostgreSQL, with the same behaviour: time stamps
+/// in UTC to the microsecond, <see cref="TryCreateAsync"/> atomic (of several callers at once,
+/// exactly one creates), unfinished jobs listed oldest first.
+/// </summary>
 public sealed class JobStatusStore
 {
-    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SqliteFile _file;
+    private readonly IJobStatusBackend _backend;
     private readonly TimeProvider _time;
 
+    /// <summary>A store in the SQLite file at <paramref name="path"/> (created when missing).</summary>
     public JobStatusStore(string path, TimeProvider? timeProvider = null)
+        : this(new SqliteJobStatusBackend(path), timeProvider)
     {
-        _file = new SqliteFile(path);
-        _time = timeProvider ?? TimeProvider.System;
-        using var connection = _file.Open();
-        SqliteFile.Execute(connection, """
-            CREATE TABLE IF NOT EXISTS jobs (
-                job_id TEXT PRIMARY KEY,
-                kind TEXT NOT NULL,
-                state TEXT NOT NULL,
-                processed INTEGER NOT NULL,
-                total INTEGER NULL,
-                accepted INTEGER NOT NULL,
-                rejected INTEGER NOT NULL,
-                rate REAL NOT NULL,
-                eta_ms INTEGER NULL,
-                message TEXT NULL,
-                bad_records TEXT NOT NULL,
-                generation TEXT NULL,
-                feed_location TEXT NULL,
-                batch_id TEXT NULL,
-                change_seq INTEGER NOT NULL,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                finished_at TEXT NULL);
-            CREATE INDEX IF NOT EXISTS jobs_kind_state ON jobs (kind, state);
-            """);
     }
 
-    public string Path => _file.Path;
+    internal JobStatusStore(IJobStatusBackend backend, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _backend = backend;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Where the statuses are kept, for people: a file path or a PostgreSQL table (never a connection string).</summary>
+    public string Location => _backend.Location;
 
     /// <summary>The job's status, or null when unknown.</summary>
-    public async Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    public Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM jobs WHERE job_id = $id";
-        command.Parameters.AddWithValue("$id", jobId);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return _backend.GetAsync(jobId, cancellationToken);
     }
 
     /// <summary>Jobs of a kind that have not finished, oldest first.</summary>
-    public async Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken = default)
-    {
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM jobs WHERE kind = $kind AND state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY created_at";
-        command.Parameters.AddWithValue("$kind", kind.ToString());
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<JobStatus>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(Read(reader));
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken = default) =>
+        _backend.ListUnfinishedAsync(kind, cancellationToken);
 
     /// <summary>Writes the status (insert or replace); stamps <see cref="JobStatus.UpdatedAt"/>.</summary>
-    public Task<JobStatus> SaveAsync(JobStatus status, CancellationToken cancellationToken = default) =>
-        WriteAsync(status, replace: true, cancellationToken);
-
-    /// <summary>Writes the status only when the job has none yet (the job may already have started); returns whether it did.</summary>
-    public async Task<bool> TryCreateAsync(JobStatus status, CancellationToken cancellationToken = default)
+    public async Task<JobStatus> SaveAsync(JobStatus status, CancellationToken cancellationToken = default)
     {
-        var before = await GetAsync(status.JobId, cancellationToken);
-        if (before is not null)
-        {
-            return false;
-        }
-
-        await WriteAsync(status, replace: false, cancellationToken);
-        return true;
-    }
-
-    private async Task<JobStatus> WriteAsync(JobStatus status, bool replace, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        var now = _time.GetUtcNow();
-        var stamped = status with
-        {
-            CreatedAt = status.CreatedAt == default ? now : status.CreatedAt,
-            UpdatedAt = now,
-            FinishedAt = status.IsFinished ? status.FinishedAt ?? now : null,
-        };
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = (replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE") + $" INTO jobs ({Columns}) VALUES ($job_id, $kind, $state, $processed, $total, $accepted, $rejected, $rate, $eta_ms, $message, $bad_records, $generation, $feed_location, $batch_id, $change_seq, $created_at, $updated_at, $finished_at)";
-        var p = command.Parameters;
-        p.AddWithValue("$job_id", stamped.JobId);
-        p.AddWithValue("$kind", stamped.Kind.ToString());
-        p.AddWithValue("$state", stamped.State.ToString());
-        p.AddWithValue("$processed", stamped.Processed);
-        p.AddWithValue("$total", (object?)stamped.Total ?? DBNull.Value);
-        p.AddWithValue("$accepted", stamped.Accepted);
-        p.AddWithValue("$rejected", stamped.Rejected);
-        p.AddWithValue("$rate", double.IsFinite(stamped.RatePerSecond) ? stamped.RatePerSecond : 0);
-        p.AddWithValue("$eta_ms", stamped.Eta is { } eta ? (long)eta.TotalMilliseconds : DBNull.Value);
-        p.AddWithValue("$message", (object?)stamped.Message ?? DBNull.Value);
-        p.AddWithValue("$bad_records", JsonSerializer.Serialize(stamped.BadRecords, Json));
-        p.AddWithValue("$generation", (object?)stamped.Generation ?? DBNull.Value);
-        p.AddWithValue("$feed_location", (object?)stamped.FeedLocation ?? DBNull.Value);
-        p.AddWithValue("$batch_id", (object?)stamped.BatchId ?? DBNull.Value);
-        p.AddWithValue("$change_seq", stamped.ChangeSequence);
-        p.AddWithValue("$created_at", Format(stamped.CreatedAt));
-        p.AddWithValue("$updated_at", Format(stamped.UpdatedAt));
-        p.AddWithValue("$finished_at", stamped.FinishedAt is { } f ? Format(f) : DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var stamped = Stamp(status);
+        await _backend.WriteAsync(stamped, replace: true, cancellationToken);
         return stamped;
     }
 
-    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Writes the status only when the job has none yet (the job may already have started); returns
+    /// whether it did. Atomic: of several callers at once, exactly one gets true.
+    /// </summary>
+    public Task<bool> TryCreateAsync(JobStatus status, CancellationToken cancellationToken = default) =>
+        _backend.WriteAsync(Stamp(status), replace: false, cancellationToken);
 
-    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
-    private static JobStatus Read(SqliteDataReader r) => new()
+    private JobStatus Stamp(JobStatus status)
     {
-        JobId = r.GetString(0),
-        Kind = Enum.Parse<JobKind>(r.GetString(1)),
-        State = Enum.Parse<JobState>(r.GetString(2)),
-        Processed = r.GetInt64(3),
-        Total = r.IsDBNull(4) ? null : r.GetInt64(4),
-        Accepted = r.GetInt64(5),
-        Rejected = r.GetInt64(6),
-        RatePerSecond = r.GetDouble(7),
-        Eta = r.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(r.GetInt64(8)),
-        Message = r.IsDBNull(9) ? null : r.GetString(9),
-        BadRecords = JsonSerializer.Deserialize<List<RejectedRecord>>(r.GetString(10), Json) ?? [],
-        Generation = r.IsDBNull(11) ? null : r.GetString(11),
-        FeedLocation = r.IsDBNull(12) ? null : r.GetString(12),
-        BatchId = r.IsDBNull(13) ? null : r.GetString(13),
-        ChangeSequence = r.GetInt64(14),
-        CreatedAt = Parse(r.GetString(15)),
-        UpdatedAt = Parse(r.GetString(16)),
-        FinishedAt = r.IsDBNull(17) ? null : Parse(r.GetString(17)),
-    };
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentException.ThrowIfNullOrWhiteSpace(status.JobId);
+        var now = StoreTime.Truncate(_time.GetUtcNow());
+        return status with
+        {
+            CreatedAt = status.CreatedAt == default ? now : StoreTime.Truncate(status.CreatedAt),
+            UpdatedAt = now,
+            FinishedAt = status.IsFinished ? (status.FinishedAt is { } finished ? StoreTime.Truncate(finished) : now) : null,
+            RatePerSecond = double.IsFinite(status.RatePerSecond) ? status.RatePerSecond : 0,
+        };
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using VectorIndexer.Core;
 
 namespace VectorIndexer.Worker.Storage;
@@ -22,36 +21,40 @@ public enum PendingBatchKind
 public sealed record PendingBatch(string Id, long Sequence, PendingBatchKind Kind, IReadOnlyList<Product> Products, IReadOnlyList<string> ProductIds, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt);
 
 /// <summary>
-/// Durable log of pushed upserts and deletes (SQLite, WAL, synchronous commits). A batch is stored
-/// here before the API acknowledges it and before its job is enqueued, so neither a crash nor a lost
-/// job loses it; its sequence orders the replay into a generation being rebuilt.
+/// Durable log of pushed upserts and deletes. A batch is stored here before the API acknowledges it
+/// and before its job is enqueued, so neither a crash nor a lost job loses it; its sequence orders
+/// the replay into a generation being rebuilt and the order batches reach the live generation in.
+/// Kept in a SQLite file (WAL, synchronous commits; one worker process) or, for several processes,
+/// in PostgreSQL; both give the same guarantees:
+/// <list type="bullet">
+/// <item>sequences grow in commit order: a reader never sees a batch before one with a lower sequence;</item>
+/// <item>the applied marker is set once and kept (the first time stamp wins);</item>
+/// <item><see cref="AcquireApplyLockAsync"/> lets one holder at a time apply batches to the live generation.</item>
+/// </list>
 /// </summary>
 public sealed class PendingBatchStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly SqliteFile _file;
+    private readonly IPendingBatchBackend _backend;
     private readonly TimeProvider _time;
 
+    /// <summary>A store in the SQLite file at <paramref name="path"/> (created when missing).</summary>
     public PendingBatchStore(string path, TimeProvider? timeProvider = null)
+        : this(new SqlitePendingBatchBackend(path), timeProvider)
     {
-        _file = new SqliteFile(path);
-        _time = timeProvider ?? TimeProvider.System;
-        using var connection = _file.Open();
-        SqliteFile.Execute(connection, """
-            CREATE TABLE IF NOT EXISTS batches (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                id TEXT NOT NULL UNIQUE,
-                kind TEXT NOT NULL,
-                payload TEXT NOT NULL,
-                created_at TEXT NOT NULL,
-                applied_at TEXT NULL);
-            """);
     }
 
-    /// <summary>The database file.</summary>
-    public string Path => _file.Path;
+    internal PendingBatchStore(IPendingBatchBackend backend, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        _backend = backend;
+        _time = timeProvider ?? TimeProvider.System;
+    }
 
-    /// <summary>Stores a batch of products to upsert; returns once it is on disk.</summary>
+    /// <summary>Where the batches are kept, for people: a file path or a PostgreSQL table (never a connection string).</summary>
+    public string Location => _backend.Location;
+
+    /// <summary>Stores a batch of products to upsert; returns once it is durable.</summary>
     public Task<PendingBatch> AddUpsertAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(products);
@@ -63,7 +66,7 @@ public sealed class PendingBatchStore
         return AddAsync(PendingBatchKind.Upsert, JsonSerializer.Serialize(products, Json), cancellationToken);
     }
 
-    /// <summary>Stores a batch of product ids to delete; returns once it is on disk.</summary>
+    /// <summary>Stores a batch of product ids to delete; returns once it is durable.</summary>
     public Task<PendingBatch> AddDeleteAsync(IReadOnlyList<string> productIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(productIds);
@@ -79,107 +82,74 @@ public sealed class PendingBatchStore
     public async Task<PendingBatch?> GetAsync(string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, kind, payload, created_at, applied_at FROM batches WHERE id = $id";
-        command.Parameters.AddWithValue("$id", batchId);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await _backend.GetAsync(batchId, cancellationToken) is { } row ? Create(row) : null;
     }
 
     /// <summary>Batches stored after <paramref name="afterSequence"/>, oldest first.</summary>
     public async Task<IReadOnlyList<PendingBatch>> ListAfterAsync(long afterSequence, int limit = 1000, CancellationToken cancellationToken = default)
     {
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, id, kind, payload, created_at, applied_at FROM batches WHERE seq > $after ORDER BY seq LIMIT $limit";
-        command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var list = new List<PendingBatch>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(Read(reader));
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return (await _backend.ListAfterAsync(afterSequence, limit, cancellationToken)).Select(Create).ToList();
+    }
 
-        return list;
+    /// <summary>Batches not yet applied with a sequence up to <paramref name="throughSequence"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<PendingBatch>> ListUnappliedThroughAsync(long throughSequence, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return (await _backend.ListUnappliedThroughAsync(throughSequence, limit, cancellationToken)).Select(Create).ToList();
     }
 
     /// <summary>The sequence of the newest batch, 0 when there is none.</summary>
-    public async Task<long> GetLastSequenceAsync(CancellationToken cancellationToken = default)
-    {
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM batches";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken = default) =>
+        _backend.GetLastSequenceAsync(cancellationToken);
 
     /// <summary>
     /// Where a rebuild starting now begins its replay: just before the oldest batch not yet applied
     /// (no generation was live, or its job has not run), else after the newest batch.
     /// </summary>
-    public async Task<long> GetReplayStartAsync(CancellationToken cancellationToken = default)
-    {
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE((SELECT MIN(seq) - 1 FROM batches WHERE applied_at IS NULL), (SELECT MAX(seq) FROM batches), 0)";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<long> GetReplayStartAsync(CancellationToken cancellationToken = default) =>
+        _backend.GetReplayStartAsync(cancellationToken);
 
-    /// <summary>Records that the batch reached the live generation.</summary>
-    public async Task MarkAppliedAsync(string batchId, CancellationToken cancellationToken = default)
+    /// <summary>Records that the batch reached the live generation (a second call keeps the first time).</summary>
+    public Task MarkAppliedAsync(string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE batches SET applied_at = COALESCE(applied_at, $now) WHERE id = $id";
-        command.Parameters.AddWithValue("$id", batchId);
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return _backend.MarkAppliedAsync(batchId, StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>Deletes applied batches older than <paramref name="olderThan"/> (a rebuild still running may need the newer ones).</summary>
-    public async Task<int> PurgeAppliedAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default)
+    public Task<int> PurgeAppliedAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        _backend.PurgeAppliedAsync(olderThan, cancellationToken);
+
+    /// <summary>
+    /// Waits until no one else applies batches to the live generation, for at most
+    /// <paramref name="timeout"/> (then <see cref="TimeoutException"/>, which the jobs retry); dispose
+    /// the result to let the next one in. On PostgreSQL it excludes every process on the database and
+    /// is released by the server when its holder dies; on SQLite it excludes this process's holders.
+    /// </summary>
+    public Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM batches WHERE applied_at IS NOT NULL AND created_at < $before";
-        command.Parameters.AddWithValue("$before", olderThan.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        return _backend.AcquireApplyLockAsync(timeout, cancellationToken);
     }
 
     private async Task<PendingBatch> AddAsync(PendingBatchKind kind, string payload, CancellationToken cancellationToken)
     {
         var id = Guid.CreateVersion7().ToString("N");
-        var now = _time.GetUtcNow();
-        using var connection = _file.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO batches (id, kind, payload, created_at) VALUES ($id, $kind, $payload, $created) RETURNING seq";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$kind", kind.ToString());
-        command.Parameters.AddWithValue("$payload", payload);
-        command.Parameters.AddWithValue("$created", now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        var seq = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-        return Create(seq, id, kind, payload, now, null);
+        var now = StoreTime.Truncate(_time.GetUtcNow());
+        var sequence = await _backend.InsertAsync(id, kind, payload, now, cancellationToken);
+        return Create(new PendingBatchRow(sequence, id, kind, payload, now, null));
     }
 
-    private static PendingBatch Read(SqliteDataReader reader) => Create(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        Enum.Parse<PendingBatchKind>(reader.GetString(2)),
-        reader.GetString(3),
-        DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture),
-        reader.IsDBNull(5) ? null : DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture));
-
-    private static PendingBatch Create(long seq, string id, PendingBatchKind kind, string payload, DateTimeOffset created, DateTimeOffset? applied)
+    private static PendingBatch Create(PendingBatchRow row)
     {
-        if (kind == PendingBatchKind.Upsert)
+        if (row.Kind == PendingBatchKind.Upsert)
         {
-            var products = JsonSerializer.Deserialize<List<Product>>(payload, Json) ?? [];
-            return new PendingBatch(id, seq, kind, products, products.ConvertAll(p => p.Id), created, applied);
+            var products = JsonSerializer.Deserialize<List<Product>>(row.Payload, Json) ?? [];
+            return new PendingBatch(row.Id, row.Sequence, row.Kind, products, products.ConvertAll(p => p.Id), row.CreatedAt, row.AppliedAt);
         }
 
-        var ids = JsonSerializer.Deserialize<List<string>>(payload, Json) ?? [];
-        return new PendingBatch(id, seq, kind, [], ids, created, applied);
+        var ids = JsonSerializer.Deserialize<List<string>>(row.Payload, Json) ?? [];
+        return new PendingBatch(row.Id, row.Sequence, row.Kind, [], ids, row.CreatedAt, row.AppliedAt);
     }
 }

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace VectorIndexer.Worker.Storage;
+
+/// <summary>
+/// Pending batches in a SQLite file (WAL, synchronous commits). SQLite has one writer at a time,
+/// so sequences grow in commit order by construction; the apply lock is a semaphore per file in
+/// this process (a SQLite-backed worker is one process).
+/// </summary>
+internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
+{
+    private const string Columns = "seq, id, kind, payload, created_at, applied_at";
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> ApplyLocks = new(StringComparer.Ordinal);
+    private readonly SqliteFile _file;
+
+    public SqlitePendingBatchBackend(string path)
+    {
+        _file = new SqliteFile(path);
+        using var connection = _file.Open();
+        SqliteFile.Execute(connection, """
+            CREATE TABLE IF NOT EXISTS batches (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                applied_at TEXT NULL);
+            """);
+    }
+
+    public string Location => _file.Path;
+
+    public async Task<long> InsertAsync(string id, PendingBatchKind kind, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO batches (id, kind, payload, created_at) VALUES ($id, $kind, $payload, $created) RETURNING seq";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$kind", kind.ToString());
+        command.Parameters.AddWithValue("$payload", payload);
+        command.Parameters.AddWithValue("$created", Format(createdAt));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    public async Task<PendingBatchRow?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM batches WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        ListAsync($"SELECT {Columns} FROM batches WHERE seq > $seq ORDER BY seq LIMIT $limit", afterSequence, limit, cancellationToken);
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListUnappliedThroughAsync(long throughSequence, int limit, CancellationToken cancellationToken) =>
+        ListAsync($"SELECT {Columns} FROM batches WHERE seq <= $seq AND applied_at IS NULL ORDER BY seq LIMIT $limit", throughSequence, limit, cancellationToken);
+
+    public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
+        ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM batches", cancellationToken);
+
+    public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) =>
+        ScalarAsync("SELECT COALESCE((SELECT MIN(seq) - 1 FROM batches WHERE applied_at IS NULL), (SELECT MAX(seq) FROM batches), 0)", cancellationToken);
+
+    public async Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE batches SET applied_at = COALESCE(applied_at, $now) WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$now", Format(now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM batches WHERE applied_at IS NOT NULL AND created_at < $before";
+        command.Parameters.AddWithValue("$before", Format(createdBefore));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var gate = ApplyLocks.GetOrAdd(_file.Path, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(timeout, cancellationToken))
+        {
+            throw new TimeoutException($"The pending-batch apply lock of {_file.Path} was not free within {timeout}.");
+        }
+
+        return new Release(gate);
+    }
+
+    /// <summary>ISO 8601 in UTC with a fixed width, so text order is time order.</summary>
+    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static PendingBatchRow Read(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetString(1),
+        Enum.Parse<PendingBatchKind>(reader.GetString(2)),
+        reader.GetString(3),
+        Parse(reader.GetString(4)),
+        reader.IsDBNull(5) ? null : Parse(reader.GetString(5)));
+
+    private async Task<IReadOnlyList<PendingBatchRow>> ListAsync(string sql, long sequence, int limit, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Fixed statements of this class; values are parameters.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.Parameters.AddWithValue("$seq", sequence);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<PendingBatchRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(Read(reader));
+        }
+
+        return list;
+    }
+
+    private async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // Fixed statements of this class.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Job statuses in a SQLite file (WAL, synchronous commits).</summary>
+internal sealed class SqliteJobStatusBackend : IJobStatusBackend
+{
+    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at";
+    private readonly SqliteFile _file;
+
+    public SqliteJobStatusBackend(string path)
+    {
+        _file = new SqliteFile(path);
+        using var connection = _file.Open();
+        SqliteFile.Execute(connection, """
+            CREATE TABLE IF NOT EXISTS jobs (
+                job_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                processed INTEGER NOT NULL,
+                total INTEGER NULL,
+                accepted INTEGER NOT NULL,
+                rejected INTEGER NOT NULL,
+                rate REAL NOT NULL,
+                eta_ms INTEGER NULL,
+                message TEXT NULL,
+                bad_records TEXT NOT NULL,
+                generation TEXT NULL,
+                feed_location TEXT NULL,
+                batch_id TEXT NULL,
+                change_seq INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                finished_at TEXT NULL);
+            CREATE INDEX IF NOT EXISTS jobs_kind_state ON jobs (kind, state);
+            """);
+    }
+
+    public string Location => _file.Path;
+
+    public async Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM jobs WHERE job_id = $id";
+        command.Parameters.AddWithValue("$id", jobId);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM jobs WHERE kind = $kind AND state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY created_at, job_id";
+        command.Parameters.AddWithValue("$kind", kind.ToString());
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<JobStatus>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(Read(reader));
+        }
+
+        return list;
+    }
+
+    public async Task<bool> WriteAsync(JobStatus status, bool replace, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = (replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE") + $" INTO jobs ({Columns}) VALUES ($job_id, $kind, $state, $processed, $total, $accepted, $rejected, $rate, $eta_ms, $message, $bad_records, $generation, $feed_location, $batch_id, $change_seq, $created_at, $updated_at, $finished_at)";
+        var p = command.Parameters;
+        p.AddWithValue("$job_id", status.JobId);
+        p.AddWithValue("$kind", status.Kind.ToString());
+        p.AddWithValue("$state", status.State.ToString());
+        p.AddWithValue("$processed", status.Processed);
+        p.AddWithValue("$total", (object?)status.Total ?? DBNull.Value);
+        p.AddWithValue("$accepted", status.Accepted);
+        p.AddWithValue("$rejected", status.Rejected);
+        p.AddWithValue("$rate", status.RatePerSecond);
+        p.AddWithValue("$eta_ms", status.Eta is { } eta ? (long)eta.TotalMilliseconds : DBNull.Value);
+        p.AddWithValue("$message", (object?)status.Message ?? DBNull.Value);
+        p.AddWithValue("$bad_records", JobStatusJson.Write(status.BadRecords));
+        p.AddWithValue("$generation", (object?)status.Generation ?? DBNull.Value);
+        p.AddWithValue("$feed_location", (object?)status.FeedLocation ?? DBNull.Value);
+        p.AddWithValue("$batch_id", (object?)status.BatchId ?? DBNull.Value);
+        p.AddWithValue("$change_seq", status.ChangeSequence);
+        p.AddWithValue("$created_at", Format(status.CreatedAt));
+        p.AddWithValue("$updated_at", Format(status.UpdatedAt));
+        p.AddWithValue("$finished_at", status.FinishedAt is { } f ? Format(f) : DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    private static JobStatus Read(SqliteDataReader r) => new()
+    {
+        JobId = r.GetString(0),
+        Kind = Enum.Parse<JobKind>(r.GetString(1)),
+        State = Enum.Parse<JobState>(r.GetString(2)),
+        Processed = r.GetInt64(3),
+        Total = r.IsDBNull(4) ? null : r.GetInt64(4),
+        Accepted = r.GetInt64(5),
+        Rejected = r.GetInt64(6),
+        RatePerSecond = r.GetDouble(7),
+        Eta = r.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(r.GetInt64(8)),
+        Message = r.IsDBNull(9) ? null : r.GetString(9),
+        BadRecords = JobStatusJson.ReadBadRecords(r.GetString(10)),
+        Generation = r.IsDBNull(11) ? null : r.GetString(11),
+        FeedLocation = r.IsDBNull(12) ? null : r.GetString(12),
+        BatchId = r.IsDBNull(13) ? null : r.GetString(13),
+        ChangeSequence = r.GetInt64(14),
+        CreatedAt = Parse(r.GetString(15)),
+        UpdatedAt = Parse(r.GetString(16)),
+        FinishedAt = r.IsDBNull(17) ? null : Parse(r.GetString(17)),
+    };
+}
+
+/// <summary>The JSON both backends store the bad-record report as.</summary>
+internal static class JobStatusJson
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static string Write(IReadOnlyList<RejectedRecord> records) => JsonSerializer.Serialize(records, Json);
+
+    public static IReadOnlyList<RejectedRecord> ReadBadRecords(string json) => JsonSerializer.Deserialize<List<RejectedRecord>>(json, Json) ?? [];
+}

@@ -1,0 +1,63 @@
+namespace VectorIndexer.Worker.Storage;
+
+/// <summary>A pushed batch as one backend row; the payload is the JSON the facade wrote.</summary>
+internal sealed record PendingBatchRow(long Sequence, string Id, PendingBatchKind Kind, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt);
+
+/// <summary>
+/// Where <see cref="PendingBatchStore"/> keeps its rows. Every backend must give: sequences that
+/// grow in commit order (a reader never sees batch n+1 before batch n), an applied marker that is
+/// set once, and an apply lock that excludes every other holder on the same store (other
+/// processes included, where the backend is shared by several).
+/// </summary>
+internal interface IPendingBatchBackend
+{
+    /// <summary>Where the rows are, for people (never a connection string).</summary>
+    string Location { get; }
+
+    Task<long> InsertAsync(string id, PendingBatchKind kind, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken);
+
+    Task<PendingBatchRow?> GetAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PendingBatchRow>> ListAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PendingBatchRow>> ListUnappliedThroughAsync(long throughSequence, int limit, CancellationToken cancellationToken);
+
+    Task<long> GetLastSequenceAsync(CancellationToken cancellationToken);
+
+    Task<long> GetReplayStartAsync(CancellationToken cancellationToken);
+
+    Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
+
+    /// <summary>Waits for the apply lock; <see cref="TimeoutException"/> when it is not free within <paramref name="timeout"/>.</summary>
+    Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken);
+}
+
+/// <summary>Where <see cref="JobStatusStore"/> keeps its rows; statuses arrive stamped by the facade.</summary>
+internal interface IJobStatusBackend
+{
+    /// <summary>Where the rows are, for people (never a connection string).</summary>
+    string Location { get; }
+
+    Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Unfinished statuses of a kind, oldest first (ties by job id).</summary>
+    Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken);
+
+    /// <summary>Inserts or replaces (<paramref name="replace"/>), or inserts only when absent; returns whether a row was written.</summary>
+    Task<bool> WriteAsync(JobStatus status, bool replace, CancellationToken cancellationToken);
+}
+
+internal static class StoreTime
+{
+    /// <summary>
+    /// Cut to whole microseconds, in UTC: PostgreSQL's <c>timestamptz</c> keeps no finer, and both
+    /// backends must read back what they were given.
+    /// </summary>
+    public static DateTimeOffset Truncate(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+}
