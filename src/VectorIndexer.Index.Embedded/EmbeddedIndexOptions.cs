@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Embedded;
 
@@ -25,4 +26,10 @@ public sealed class EmbeddedIndexOptions
 
     /// <summary>Product attributes that filters may name, as <c>attributes.&lt;name&gt;</c>.</summary>
     public IList<string> FilterableAttributes { get; init; } = [];
+
+    /// <summary>
+    /// Lexical (BM25F) settings given to generations created from now on (<c>Index:Embedded:Lexical</c>);
+    /// each generation keeps the settings it was created with.
+    /// </summary>
+    public LexicalOptions Lexical { get; set; } = new();
 }

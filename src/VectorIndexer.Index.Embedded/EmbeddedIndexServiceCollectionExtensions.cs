@@ -23,6 +23,7 @@ public static class EmbeddedIndexServiceCollectionExtensions
             .Validate(o => o.FilterableAttributes.All(a => !string.IsNullOrWhiteSpace(a)), "Index:Embedded:FilterableAttributes must not contain an empty name.")
             .Validate(o => o.FilterableAttributes.Distinct(StringComparer.Ordinal).Count() == o.FilterableAttributes.Count, "Index:Embedded:FilterableAttributes names an attribute twice.")
             .Validate(o => Enum.IsDefined(o.Synchronous), "Index:Embedded:Synchronous must be Full or Normal.")
+            .Validate(o => o.Lexical is not null && o.Lexical.Validate().Count == 0, "Index:Embedded:Lexical has a setting out of range (weights 0–100, not all 0; average lengths 1–1000000; K1 0.01–100; B 0–1).")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
@@ -33,6 +34,7 @@ public static class EmbeddedIndexServiceCollectionExtensions
                 DataDirectory = Path.GetFullPath(options.DataDirectory, contentRoot),
                 Synchronous = options.Synchronous,
                 FilterableAttributes = [.. options.FilterableAttributes],
+                Lexical = options.Lexical.Clone(),
             };
             return new EmbeddedProductIndex(resolved, sp.GetService<ILogger<EmbeddedProductIndex>>());
         });

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VectorIndexer.Core.Filtering;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Embedded;
 
@@ -12,7 +13,8 @@ namespace VectorIndexer.Index.Embedded;
 /// The embedded product index, the default store: a SQLite database (WAL, one file per folder)
 /// makes every acknowledged write durable, and every generation is held in memory for exact
 /// cosine search (vectors are normalised at insert, so cosine is a dot product) with filters
-/// evaluated on payload columns. Searches run concurrently with writes and generation switches:
+/// evaluated on payload columns, and an inverted index of each product's lexical (BM25F) vector,
+/// rebuilt at load from the stored products with the settings the generation recorded. Searches run concurrently with writes and generation switches:
 /// each generation has a reader-writer lock, and the live pointer is swapped atomically after the
 /// switch is committed. One process opens a folder at a time.
 /// </summary>
@@ -27,6 +29,7 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
     private readonly SqliteIndexStore? _store;
     private readonly IReadOnlyList<string> _filterableAttributes;
     private readonly ProductSchema _schema;
+    private readonly LexicalOptions _lexical;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile IndexState _state;
@@ -40,11 +43,13 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _filterableAttributes = [.. options.FilterableAttributes];
         _schema = new ProductSchema(_filterableAttributes);
+        _lexical = (options.Lexical ?? new LexicalOptions()).Clone();
+        _lexical.ThrowIfInvalid("Index:Embedded:Lexical");
         var stopwatch = Stopwatch.StartNew();
         _store = new SqliteIndexStore(Path.GetFullPath(options.DataDirectory), options.Synchronous);
         try
         {
-            _state = Load(_store, _filterableAttributes);
+            _state = Load(_store, _filterableAttributes, _lexical);
         }
         catch
         {
@@ -59,9 +64,11 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         }
     }
 
-    private EmbeddedProductIndex(IReadOnlyList<string> filterableAttributes, ILogger? logger)
+    private EmbeddedProductIndex(IReadOnlyList<string> filterableAttributes, LexicalOptions lexical, ILogger? logger)
     {
         _logger = logger ?? NullLogger.Instance;
+        _lexical = lexical.Clone();
+        _lexical.ThrowIfInvalid();
         _filterableAttributes = filterableAttributes;
         _schema = new ProductSchema(filterableAttributes);
         _state = IndexState.Empty;
@@ -77,10 +84,10 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
     /// An index that keeps nothing on disk (for benchmarks and tests): same search, filters and
     /// generations, nothing survives disposal.
     /// </summary>
-    public static EmbeddedProductIndex CreateInMemory(IEnumerable<string>? filterableAttributes = null, ILogger? logger = null)
+    public static EmbeddedProductIndex CreateInMemory(IEnumerable<string>? filterableAttributes = null, ILogger? logger = null, LexicalOptions? lexical = null)
     {
         var attributes = filterableAttributes?.ToList() ?? [];
-        return new EmbeddedProductIndex(attributes, logger);
+        return new EmbeddedProductIndex(attributes, lexical ?? new LexicalOptions(), logger);
     }
 
     public Task<IReadOnlyList<IndexGeneration>> ListGenerationsAsync(CancellationToken cancellationToken = default)
@@ -116,8 +123,8 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            var key = _store is null ? 0 : await _store.InsertGenerationAsync(name, model, createdAt, cancellationToken);
-            var generation = new MemoryGeneration(key, name, model, createdAt, _filterableAttributes);
+            var key = _store is null ? 0 : await _store.InsertGenerationAsync(name, model, createdAt, _lexical, cancellationToken);
+            var generation = new MemoryGeneration(key, name, model, createdAt, _filterableAttributes, new LexicalEncoder(_lexical));
             var state = _state;
             _state = state with { Generations = new Dictionary<string, MemoryGeneration>(state.Generations, StringComparer.Ordinal) { [name] = generation } };
             Log.GenerationCreated(_logger, name, model.Name, model.Dimensions);
@@ -273,7 +280,7 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
     public Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(query.Vector, nameof(query));
+        query.ThrowIfIncomplete();
         ValidatePaging(query.Limit, query.Offset);
         if (query.ScoreThreshold is float threshold && float.IsNaN(threshold))
         {
@@ -283,13 +290,22 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         _schema.Validate(query.Filter);
         ThrowIfDisposed();
         var target = Resolve(generation);
+        if (query.Mode == SearchMode.Lexical)
+        {
+            var terms = target.LexicalEncoder.EncodeQuery(query.Text!);
+            IReadOnlyList<SearchHit> found = target.SearchText(SearchMode.Lexical, default, terms, query.Fusion, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+            return Task.FromResult(found);
+        }
+
         if (query.Vector.Length != target.Model.Dimensions)
         {
             throw new ArgumentException($"The query vector has {query.Vector.Length} dimensions; generation '{target.Name}' expects {target.Model.Dimensions} (model {target.Model.Name}).", nameof(query));
         }
 
         var normalised = Normalise(query.Vector, "The query vector", nameof(query));
-        IReadOnlyList<SearchHit> hits = target.Search(normalised, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+        IReadOnlyList<SearchHit> hits = query.Mode == SearchMode.Hybrid
+            ? target.SearchText(SearchMode.Hybrid, normalised, target.LexicalEncoder.EncodeQuery(query.Text!), query.Fusion, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
+            : target.Search(normalised, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
         return Task.FromResult(hits);
     }
 
@@ -326,14 +342,16 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         _writeGate.Dispose();
     }
 
-    private static IndexState Load(SqliteIndexStore store, IReadOnlyList<string> filterableAttributes)
+    private static IndexState Load(SqliteIndexStore store, IReadOnlyList<string> filterableAttributes, LexicalOptions lexical)
     {
         var liveKey = store.LoadLiveKey();
         var generations = new Dictionary<string, MemoryGeneration>(StringComparer.Ordinal);
         MemoryGeneration? live = null;
         foreach (var stored in store.LoadGenerations())
         {
-            var generation = new MemoryGeneration(stored.Key, stored.Name, stored.Model, stored.CreatedAt, filterableAttributes, (int)Math.Min(stored.Records, int.MaxValue));
+            // Generations from before lexical search recorded no settings: they take the current ones.
+            var encoder = new LexicalEncoder(stored.Lexical ?? lexical);
+            var generation = new MemoryGeneration(stored.Key, stored.Name, stored.Model, stored.CreatedAt, filterableAttributes, encoder, (int)Math.Min(stored.Records, int.MaxValue));
             store.LoadRecords(generation);
             generations[stored.Name] = generation;
             if (stored.Key == liveKey)
@@ -368,7 +386,7 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
             throw new ArgumentException($"The vector of product '{id}' has {record.Vector?.Length ?? 0} dimensions; generation '{target.Name}' expects {target.Model.Dimensions} (model {target.Model.Name}).", parameter);
         }
 
-        return new PreparedRecord(record.Product, Normalise(record.Vector, $"The vector of product '{id}'", parameter), record.ContentHash);
+        return new PreparedRecord(record.Product, Normalise(record.Vector, $"The vector of product '{id}'", parameter), record.ContentHash, target.LexicalEncoder.EncodeDocument(record.Product));
     }
 
     /// <summary>A unit-length copy, so that cosine similarity is a dot product.</summary>

@@ -3,16 +3,18 @@ using System.Numerics;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Filtering;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Embedded;
 
-/// <summary>A record ready to store: its vector normalised to length 1.</summary>
-internal readonly record struct PreparedRecord(Product Product, float[] Vector, string ContentHash);
+/// <summary>A record ready to store: its vector normalised to length 1, its lexical vector encoded.</summary>
+internal readonly record struct PreparedRecord(Product Product, float[] Vector, string ContentHash, LexicalDocument Lexical);
 
 /// <summary>
 /// One generation held in memory. Vectors sit in one contiguous block, slot after slot
 /// (<c>slot * dimensions</c>), grown by doubling; a deleted slot becomes a hole that the next insert
-/// reuses. Payload fields sit in <see cref="PayloadColumns"/>. Searches take the read lock and run
+/// reuses. Payload fields sit in <see cref="PayloadColumns"/>, lexical vectors in a
+/// <see cref="LexicalIndex"/> per lexical vector (full text and name fields). Searches take the read lock and run
 /// side by side; writes take the write lock only to apply a batch already committed to disk.
 /// </summary>
 internal sealed class MemoryGeneration : IDisposable
@@ -26,6 +28,8 @@ internal sealed class MemoryGeneration : IDisposable
     private readonly Dictionary<string, int> _slots = new(StringComparer.Ordinal);
     private readonly Stack<int> _free = new();
     private readonly PayloadColumns _columns;
+    private readonly LexicalIndex _lexical = new();
+    private readonly LexicalIndex _names = new();
     private readonly int _dimensions;
     private float[] _vectors = [];
     private Product?[] _products = [];
@@ -36,9 +40,10 @@ internal sealed class MemoryGeneration : IDisposable
     private int _highWater;
     private bool _dropped;
 
-    public MemoryGeneration(long key, string name, IndexModel model, DateTimeOffset createdAt, IReadOnlyList<string> filterableAttributes, int initialCapacity = 0)
+    public MemoryGeneration(long key, string name, IndexModel model, DateTimeOffset createdAt, IReadOnlyList<string> filterableAttributes, LexicalEncoder lexicalEncoder, int initialCapacity = 0)
     {
         Key = key;
+        LexicalEncoder = lexicalEncoder;
         Name = name;
         Model = model;
         CreatedAt = createdAt;
@@ -59,6 +64,9 @@ internal sealed class MemoryGeneration : IDisposable
 
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>The lexical settings this generation was created with, for products and queries alike.</summary>
+    public LexicalEncoder LexicalEncoder { get; }
+
     /// <summary>Records held; read without the lock, so only for logs.</summary>
     public int ApproximateCount => Volatile.Read(ref _highWater) - _free.Count;
 
@@ -72,7 +80,7 @@ internal sealed class MemoryGeneration : IDisposable
         {
             foreach (var record in records)
             {
-                Put(record.Product, record.Vector, record.ContentHash);
+                Put(record.Product, record.Vector, record.ContentHash, record.Lexical);
             }
         }
         finally
@@ -82,7 +90,7 @@ internal sealed class MemoryGeneration : IDisposable
     }
 
     /// <summary>Adds one record while loading, before the generation is shared.</summary>
-    public void Load(Product product, ReadOnlySpan<float> vector, string contentHash) => Put(product, vector, contentHash);
+    public void Load(Product product, ReadOnlySpan<float> vector, string contentHash) => Put(product, vector, contentHash, LexicalEncoder.EncodeDocument(product));
 
     public void Delete(IReadOnlyList<string> productIds)
     {
@@ -98,6 +106,8 @@ internal sealed class MemoryGeneration : IDisposable
 
                 _occupied[slot >> 6] &= ~(1UL << (slot & 63));
                 _columns.Clear(slot);
+                _lexical.Remove(slot);
+                _names.Remove(slot);
                 _products[slot] = null;
                 _hashes[slot] = null;
                 _ids[slot] = null;
@@ -204,6 +214,65 @@ internal sealed class MemoryGeneration : IDisposable
         }
     }
 
+    /// <summary>
+    /// Lexical top-k (BM25F of <paramref name="lexicalQuery"/>), or hybrid: the dense and the lexical
+    /// top <see cref="FusionSettings.EffectiveDepth"/> over the same filtered candidates, fused by
+    /// weighted RRF; ties by product id.
+    /// </summary>
+    public List<SearchHit> SearchText(SearchMode mode, ReadOnlySpan<float> denseQuery, LexicalVector lexicalQuery, FusionSettings fusion, ProductFilter? filter, int limit, int offset, float? scoreThreshold, CancellationToken cancellationToken)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDropped();
+            var end = (long)limit + offset;
+            if (Math.Min(end, _slots.Count) <= 0)
+            {
+                return [];
+            }
+
+            var words = Bits.WordsFor(_highWater);
+            var filtered = filter is null ? null : ArrayPool<ulong>.Shared.Rent(words);
+            try
+            {
+                var candidates = _occupied;
+                if (filtered is not null)
+                {
+                    _columns.Evaluate(filter!, _occupied.AsSpan(0, words), filtered.AsSpan(0, words));
+                    candidates = filtered;
+                }
+
+                if (mode == SearchMode.Lexical)
+                {
+                    var keep = (int)Math.Min(end, _slots.Count);
+                    return ToHits(RankLexical(_lexical, lexicalQuery, candidates, keep, scoreThreshold ?? float.NegativeInfinity, cancellationToken), offset);
+                }
+
+                var depth = Math.Min(fusion.EffectiveDepth((int)Math.Min(end, int.MaxValue)), _slots.Count);
+                var dense = RankDense(denseQuery, candidates, words, depth, float.NegativeInfinity, excludeSlot: -1, cancellationToken);
+                var lexical = RankLexical(_lexical, lexicalQuery, candidates, depth, float.NegativeInfinity, cancellationToken);
+                List<((float Score, int Slot)[] Ranked, float Weight)> lists = [(dense, fusion.DenseWeight), (lexical, fusion.LexicalWeight)];
+                if (fusion.NameWeight > 0)
+                {
+                    lists.Add((RankLexical(_names, lexicalQuery, candidates, depth, float.NegativeInfinity, cancellationToken), fusion.NameWeight));
+                }
+
+                return ToHits(Fuse(lists, fusion, scoreThreshold ?? float.NegativeInfinity), offset, (int)Math.Min(end, int.MaxValue));
+            }
+            finally
+            {
+                if (filtered is not null)
+                {
+                    ArrayPool<ulong>.Shared.Return(filtered);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     /// <summary>Neighbours of a stored product, without it; empty when it is unknown.</summary>
     public List<SearchHit> Similar(string productId, ProductFilter? filter, int limit, int offset, CancellationToken cancellationToken)
     {
@@ -245,7 +314,6 @@ internal sealed class MemoryGeneration : IDisposable
 
         var words = Bits.WordsFor(_highWater);
         var filtered = filter is null ? null : ArrayPool<ulong>.Shared.Rent(words);
-        var queryCopy = ArrayPool<float>.Shared.Rent(_dimensions);
         try
         {
             var candidates = _occupied;
@@ -255,51 +323,112 @@ internal sealed class MemoryGeneration : IDisposable
                 candidates = filtered;
             }
 
-            query.CopyTo(queryCopy);
-            var scan = new ScanRequest(candidates, queryCopy, scoreThreshold ?? float.NegativeInfinity, excludeSlot);
-            var partitions = (int)Math.Min(Environment.ProcessorCount, Bits.Count(candidates.AsSpan(0, words)) / ParallelScanSlotsPerPartition);
-            TopK heap;
-            if (partitions <= 1)
-            {
-                heap = new TopK(keep, _ids);
-                ScanWords(scan, 0, words, heap, cancellationToken);
-            }
-            else
-            {
-                var heaps = new TopK[partitions];
-                var wordsPerPartition = (words + partitions - 1) / partitions;
-                Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions, CancellationToken = cancellationToken }, p =>
-                {
-                    heaps[p] = new TopK(keep, _ids);
-                    ScanWords(scan, p * wordsPerPartition, Math.Min(words, (p + 1) * wordsPerPartition), heaps[p], cancellationToken);
-                });
-                heap = new TopK(keep, _ids);
-                foreach (var partial in heaps)
-                {
-                    foreach (var (score, slot) in partial.DrainBestFirst())
-                    {
-                        heap.Offer(score, slot);
-                    }
-                }
-            }
-
-            var ranked = heap.DrainBestFirst();
-            var hits = new List<SearchHit>(Math.Max(0, ranked.Length - offset));
-            for (var i = offset; i < ranked.Length; i++)
-            {
-                hits.Add(new SearchHit(_products[ranked[i].Slot]!, ranked[i].Score));
-            }
-
-            return hits;
+            return ToHits(RankDense(query, candidates, words, keep, scoreThreshold ?? float.NegativeInfinity, excludeSlot, cancellationToken), offset);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(queryCopy);
             if (filtered is not null)
             {
                 ArrayPool<ulong>.Shared.Return(filtered);
             }
         }
+    }
+
+    private List<SearchHit> ToHits((float Score, int Slot)[] ranked, int offset, int end = int.MaxValue)
+    {
+        var stop = Math.Min(ranked.Length, end);
+        var hits = new List<SearchHit>(Math.Max(0, stop - offset));
+        for (var i = offset; i < stop; i++)
+        {
+            hits.Add(new SearchHit(_products[ranked[i].Slot]!, ranked[i].Score));
+        }
+
+        return hits;
+    }
+
+    /// <summary>The best <paramref name="keep"/> candidates by dot product with the query, best first.</summary>
+    private (float Score, int Slot)[] RankDense(ReadOnlySpan<float> query, ulong[] candidates, int words, int keep, float threshold, int excludeSlot, CancellationToken cancellationToken)
+    {
+        var queryCopy = ArrayPool<float>.Shared.Rent(_dimensions);
+        try
+        {
+            query.CopyTo(queryCopy);
+            var scan = new ScanRequest(candidates, queryCopy, threshold, excludeSlot);
+            var partitions = (int)Math.Min(Environment.ProcessorCount, Bits.Count(candidates.AsSpan(0, words)) / ParallelScanSlotsPerPartition);
+            if (partitions <= 1)
+            {
+                var single = new TopK(keep, _ids);
+                ScanWords(scan, 0, words, single, cancellationToken);
+                return single.DrainBestFirst();
+            }
+
+            var heaps = new TopK[partitions];
+            var wordsPerPartition = (words + partitions - 1) / partitions;
+            Parallel.For(0, partitions, new ParallelOptions { MaxDegreeOfParallelism = partitions, CancellationToken = cancellationToken }, p =>
+            {
+                heaps[p] = new TopK(keep, _ids);
+                ScanWords(scan, p * wordsPerPartition, Math.Min(words, (p + 1) * wordsPerPartition), heaps[p], cancellationToken);
+            });
+            var heap = new TopK(keep, _ids);
+            foreach (var partial in heaps)
+            {
+                foreach (var (score, slot) in partial.DrainBestFirst())
+                {
+                    heap.Offer(score, slot);
+                }
+            }
+
+            return heap.DrainBestFirst();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(queryCopy);
+        }
+    }
+
+    /// <summary>The best <paramref name="keep"/> candidates by BM25F score, best first; candidates with no query term are not found.</summary>
+    private (float Score, int Slot)[] RankLexical(LexicalIndex index, LexicalVector query, ulong[] candidates, int keep, float threshold, CancellationToken cancellationToken)
+    {
+        if (query.Count == 0 || keep <= 0)
+        {
+            return [];
+        }
+
+        var scores = ArrayPool<float>.Shared.Rent(_highWater);
+        try
+        {
+            scores.AsSpan(0, _highWater).Clear();
+            var heap = new TopK(keep, _ids);
+            index.Score(query, candidates, scores, [], (slot, score) =>
+            {
+                if (score >= threshold)
+                {
+                    heap.Offer(score, slot);
+                }
+            }, cancellationToken);
+            return heap.DrainBestFirst();
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    /// <summary>Weighted RRF of ranked lists, best first, ties by product id.</summary>
+    private (float Score, int Slot)[] Fuse(List<((float Score, int Slot)[] Ranked, float Weight)> lists, FusionSettings fusion, float threshold)
+    {
+        var fused = new Dictionary<int, double>(lists.Sum(l => l.Ranked.Length));
+        foreach (var (list, weight) in lists)
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                fused[list[i].Slot] = fused.GetValueOrDefault(list[i].Slot) + fusion.Contribution(i + 1, weight);
+            }
+        }
+
+        var ranked = fused.Select(f => (Score: (float)f.Value, Slot: f.Key)).Where(f => f.Score >= threshold).ToArray();
+        Array.Sort(ranked, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(_ids[a.Slot], _ids[b.Slot]));
+        return ranked;
     }
 
     /// <summary>Scores the candidate slots of words [from, to) into <paramref name="heap"/>; the caller holds the read lock.</summary>
@@ -356,7 +485,7 @@ internal sealed class MemoryGeneration : IDisposable
         }
     }
 
-    private void Put(Product product, ReadOnlySpan<float> vector, string contentHash)
+    private void Put(Product product, ReadOnlySpan<float> vector, string contentHash, LexicalDocument lexical)
     {
         if (_slots.TryGetValue(product.Id, out var slot))
         {
@@ -374,6 +503,8 @@ internal sealed class MemoryGeneration : IDisposable
         _products[slot] = product;
         _hashes[slot] = contentHash;
         _columns.Set(slot, product);
+        _lexical.Set(slot, lexical.Full);
+        _names.Set(slot, lexical.Name);
     }
 
     private int Allocate()
@@ -405,6 +536,8 @@ internal sealed class MemoryGeneration : IDisposable
         Array.Resize(ref _ids, capacity);
         Array.Resize(ref _occupied, capacity / 64);
         _columns.Resize(capacity);
+        _lexical.Resize(capacity);
+        _names.Resize(capacity);
         _capacity = capacity;
     }
 

@@ -4,11 +4,12 @@ using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Embedded;
 
-/// <summary>A generation as stored.</summary>
-internal sealed record StoredGeneration(long Key, string Name, IndexModel Model, DateTimeOffset CreatedAt, long Records);
+/// <summary>A generation as stored; <c>Lexical</c> is the lexical settings it was created with, null for generations created before schema version 2.</summary>
+internal sealed record StoredGeneration(long Key, string Name, IndexModel Model, DateTimeOffset CreatedAt, long Records, LexicalOptions? Lexical);
 
 /// <summary>
 /// The durable side of the embedded index: one SQLite database in WAL mode, opened by one process
@@ -19,7 +20,8 @@ internal sealed record StoredGeneration(long Key, string Name, IndexModel Model,
 internal sealed class SqliteIndexStore : IDisposable
 {
     public const string FileName = "index.db";
-    private const int SchemaVersion = 1;
+    /// <summary>1: generations, live, records. 2: generations.lexical (the generation's lexical settings as JSON).</summary>
+    private const int SchemaVersion = 2;
 
     private readonly SqliteConnection _connection;
 
@@ -72,7 +74,7 @@ internal sealed class SqliteIndexStore : IDisposable
         using var command = _connection.CreateCommand();
         command.CommandText = """
             SELECT g.id, g.name, g.model, g.dimensions, g.created_at,
-                   (SELECT COUNT(*) FROM records r WHERE r.generation_id = g.id)
+                   (SELECT COUNT(*) FROM records r WHERE r.generation_id = g.id), g.lexical
             FROM generations g ORDER BY g.id;
             """;
         using var reader = command.ExecuteReader();
@@ -84,7 +86,8 @@ internal sealed class SqliteIndexStore : IDisposable
                 reader.GetString(1),
                 new IndexModel(reader.GetString(2), reader.GetInt32(3)),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                reader.GetInt64(5)));
+                reader.GetInt64(5),
+                reader.IsDBNull(6) ? null : ReadLexical(reader.GetString(6), reader.GetString(1))));
         }
 
         return generations;
@@ -117,10 +120,11 @@ internal sealed class SqliteIndexStore : IDisposable
         }
     }
 
-    public async Task<long> InsertGenerationAsync(string name, IndexModel model, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    public async Task<long> InsertGenerationAsync(string name, IndexModel model, DateTimeOffset createdAt, LexicalOptions lexical, CancellationToken cancellationToken)
     {
         using var transaction = _connection.BeginTransaction();
-        using var command = Command("INSERT INTO generations (name, model, dimensions, created_at) VALUES ($name, $model, $dimensions, $created) RETURNING id;", transaction);
+        using var command = Command("INSERT INTO generations (name, model, dimensions, created_at, lexical) VALUES ($name, $model, $dimensions, $created, $lexical) RETURNING id;", transaction);
+        command.Parameters.AddWithValue("$lexical", JsonSerializer.Serialize(lexical, PayloadJsonContext.Default.LexicalOptions));
         command.Parameters.AddWithValue("$name", name);
         command.Parameters.AddWithValue("$model", model.Name);
         command.Parameters.AddWithValue("$dimensions", model.Dimensions);
@@ -212,13 +216,19 @@ internal sealed class SqliteIndexStore : IDisposable
             throw new InvalidOperationException($"The index database {DatabasePath} has schema version {version}; this build reads version {SchemaVersion}.");
         }
 
+        if (version == 1)
+        {
+            Execute("ALTER TABLE generations ADD COLUMN lexical TEXT;", transaction);
+        }
+
         Execute($"""
             CREATE TABLE IF NOT EXISTS generations (
                 id INTEGER PRIMARY KEY,
                 name TEXT NOT NULL UNIQUE,
                 model TEXT NOT NULL,
                 dimensions INTEGER NOT NULL,
-                created_at INTEGER NOT NULL
+                created_at INTEGER NOT NULL,
+                lexical TEXT
             );
             CREATE TABLE IF NOT EXISTS live (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -235,6 +245,21 @@ internal sealed class SqliteIndexStore : IDisposable
             PRAGMA user_version = {SchemaVersion};
             """, transaction);
         transaction.Commit();
+    }
+
+    private static LexicalOptions ReadLexical(string json, string generation)
+    {
+        try
+        {
+            var options = JsonSerializer.Deserialize(json, PayloadJsonContext.Default.LexicalOptions)
+                ?? throw new InvalidDataException($"Generation '{generation}' has empty lexical settings.");
+            options.ThrowIfInvalid($"generation '{generation}' lexical settings");
+            return options;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"The lexical settings of generation '{generation}' cannot be read: {ex.Message}", ex);
+        }
     }
 
     private SqliteCommand Command(string sql, SqliteTransaction transaction)
@@ -265,4 +290,5 @@ internal sealed class SqliteIndexStore : IDisposable
 /// <summary>How products are written as JSON payloads (source-generated, camelCase, nulls left out).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(Product))]
+[JsonSerializable(typeof(LexicalOptions))]
 internal sealed partial class PayloadJsonContext : JsonSerializerContext;

@@ -39,4 +39,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2013, Level = LogLevel.Debug,
         Message = "Upserted {Records} records into {Generation} in {Batches} batches")]
     public static partial void Upserted(ILogger logger, int records, string generation, int batches);
+
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Warning,
+        Message = "Collection behind {Target} has no lexical vectors (created before lexical search): hybrid search falls back to dense; reindex to get hybrid results")]
+    public static partial void HybridFallsBackToDense(ILogger logger, string target);
 }

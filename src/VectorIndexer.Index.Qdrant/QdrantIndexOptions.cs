@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Qdrant;
 
@@ -38,6 +39,14 @@ public sealed partial class QdrantIndexOptions : IValidatableObject
     /// <summary>Product attributes to index as keyword fields (<c>attributes.&lt;name&gt;</c> in filters).</summary>
     public IList<string> FilterableAttributes { get; } = [];
 
+    /// <summary>
+    /// Lexical (BM25F) settings (<c>Index:Qdrant:Lexical</c>): how products and queries become the
+    /// sparse vectors <c>lexical</c> and <c>lexical-name</c>. Recorded in the metadata of each new
+    /// collection; products and queries are always encoded with the current settings, so change
+    /// them together with a full reindex.
+    /// </summary>
+    public LexicalOptions Lexical { get; set; } = new();
+
     /// <summary>Points per upsert request.</summary>
     [Range(1, 10_000)]
     public int UpsertBatchSize { get; set; } = 256;
@@ -69,6 +78,18 @@ public sealed partial class QdrantIndexOptions : IValidatableObject
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Lexical is null)
+        {
+            yield return new ValidationResult("Index:Qdrant:Lexical is missing.", [nameof(Lexical)]);
+        }
+        else
+        {
+            foreach (var error in Lexical.Validate("Index:Qdrant:Lexical"))
+            {
+                yield return new ValidationResult(error, [nameof(Lexical)]);
+            }
+        }
+
         if (Endpoint is { } endpoint
             && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
         {

@@ -6,6 +6,7 @@ using Qdrant.Client;
 using Qdrant.Client.Grpc;
 using VectorIndexer.Core.Filtering;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 
 namespace VectorIndexer.Index.Qdrant;
 
@@ -15,7 +16,12 @@ namespace VectorIndexer.Index.Qdrant;
 /// the one the alias <c>&lt;prefix&gt;-live</c> points to, switched by one atomic alias update. Reads
 /// of the live generation go through the alias, so a switch never shows a half-built index.
 /// Point ids are <see cref="ProductPointId"/>s, so upserts are idempotent without a lookup.
-/// Searches use the Query API; "similar" queries by the stored point's id, server-side.
+/// Every point also carries two named sparse vectors, <c>lexical</c> (BM25F over all indexed fields)
+/// and <c>lexical-name</c> (the name fields), encoded here by <see cref="LexicalEncoder"/>; the
+/// collection applies the IDF modifier, so Qdrant supplies IDF from its own statistics.
+/// Searches use the Query API: dense by the default vector, lexical by <c>lexical</c>, hybrid by
+/// prefetching each (with the filter) and fusing with weighted RRF. "Similar" queries by the
+/// stored point's id, server-side.
 /// Transient gRPC failures are retried (<see cref="QdrantRetryPolicy"/>); the others surface as
 /// <see cref="QdrantIndexException"/>, <see cref="ArgumentException"/> (a request Qdrant rejected
 /// as invalid) or <see cref="GenerationNotFoundException"/>.
@@ -24,6 +30,13 @@ public sealed class QdrantProductIndex : IProductIndex
 {
     private const string ModelMetadataKey = "vectorindexer.model";
     private const string CreatedMetadataKey = "vectorindexer.createdAt";
+    private const string LexicalMetadataKey = "vectorindexer.lexical";
+
+    /// <summary>The sparse vector of BM25F over every indexed field.</summary>
+    public const string LexicalVectorName = "lexical";
+
+    /// <summary>The sparse vector of BM25F over the name fields.</summary>
+    public const string NameVectorName = "lexical-name";
     private const int IdsPerRequest = 1000;
     private const int MaxTieWindow = 10_000;
     private const int MaxProductIdLength = 128;
@@ -37,6 +50,8 @@ public sealed class QdrantProductIndex : IProductIndex
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, int> _dimensions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _hasLexical = new(StringComparer.Ordinal);
+    private readonly LexicalEncoder _lexical;
 
     /// <param name="client">The shared client (not disposed here).</param>
     /// <param name="options">Validated settings.</param>
@@ -59,6 +74,7 @@ public sealed class QdrantProductIndex : IProductIndex
         _time = timeProvider ?? TimeProvider.System;
         _schema = new ProductSchema(options.FilterableAttributes);
         _names = new GenerationNames(options.CollectionPrefix);
+        _lexical = new LexicalEncoder(options.Lexical);
         _retry = retryPolicy ?? new QdrantRetryPolicy(options.MaxRetries, options.RetryBaseDelay, options.RetryMaxDelay, _logger);
     }
 
@@ -163,6 +179,15 @@ public sealed class QdrantProductIndex : IProductIndex
         {
             [ModelMetadataKey] = model.Name,
             [CreatedMetadataKey] = now.ToUnixTimeMilliseconds(),
+            [LexicalMetadataKey] = _lexical.Options.ToString(),
+        };
+        var sparse = new SparseVectorConfig
+        {
+            Map =
+            {
+                [LexicalVectorName] = new SparseVectorParams { Modifier = Modifier.Idf },
+                [NameVectorName] = new SparseVectorParams { Modifier = Modifier.Idf },
+            },
         };
         await CallAsync(
             "create collection",
@@ -171,6 +196,7 @@ public sealed class QdrantProductIndex : IProductIndex
                 name,
                 new VectorParams { Size = (ulong)model.Dimensions, Distance = Distance.Cosine },
                 metadata: metadata,
+                sparseVectorsConfig: sparse,
                 cancellationToken: token),
             cancellationToken);
 
@@ -195,6 +221,7 @@ public sealed class QdrantProductIndex : IProductIndex
         }
 
         _dimensions[name] = model.Dimensions;
+        _hasLexical[name] = true;
         Log.GenerationCreated(_logger, name, model.Name, model.Dimensions, indexes);
         return new IndexGeneration(name, model, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), IsLive: false);
     }
@@ -247,11 +274,12 @@ public sealed class QdrantProductIndex : IProductIndex
         var collection = generation ?? await GetLiveCollectionAsync(cancellationToken) ?? throw NoLiveGeneration();
         RequireGenerationName(collection);
         var dimensions = await GetDimensionsAsync(collection, cancellationToken);
+        var lexical = _hasLexical.GetValueOrDefault(collection) ? _lexical : null;
 
         // Every record is checked before anything is written; a product listed twice is written
         // once, as its last record, whatever the batching.
         var points = records
-            .Select(record => ToPoint(record, dimensions, collection))
+            .Select(record => ToPoint(record, dimensions, collection, lexical))
             .GroupBy(point => point.Id.Uuid, StringComparer.Ordinal)
             .Select(group => group.Last())
             .ToList();
@@ -299,7 +327,8 @@ public sealed class QdrantProductIndex : IProductIndex
             return null;
         }
 
-        // Qdrant keeps cosine vectors normalised to unit length; that is the vector returned.
+        // Qdrant keeps cosine vectors normalised to unit length; that is the vector returned
+        // (the default, unnamed one; the sparse vectors are derived from the product).
         var point = points[0];
         return new IndexRecord(QdrantPayload.ReadProduct(point.Payload), ReadVector(point.Vectors), QdrantPayload.ReadContentHash(point.Payload) ?? string.Empty);
     }
@@ -341,7 +370,7 @@ public sealed class QdrantProductIndex : IProductIndex
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(query.Vector, nameof(query));
+        query.ThrowIfIncomplete();
         ValidatePage(query.Limit, query.Offset);
         _schema.Validate(query.Filter);
         var target = Target(generation);
@@ -352,8 +381,79 @@ public sealed class QdrantProductIndex : IProductIndex
             return [];
         }
 
-        return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+        if (query.Mode == SearchMode.Dense)
+        {
+            return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+        }
+
+        var terms = _lexical.EncodeQuery(query.Text!);
+        try
+        {
+            if (query.Mode == SearchMode.Lexical)
+            {
+                if (terms.Count == 0)
+                {
+                    await EnsureExistsAsync(generation, cancellationToken);
+                    return [];
+                }
+
+                return await RankAsync(target, generation, Sparse(terms), filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken, usingVector: LexicalVectorName);
+            }
+
+            var (fusion, prefetch) = HybridRequest(query, terms, filter);
+            return await RankAsync(target, generation, fusion, filter: null, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken, prefetch: prefetch);
+        }
+        catch (ArgumentException ex) when (IsMissingLexicalVector(ex))
+        {
+            if (query.Mode == SearchMode.Lexical)
+            {
+                throw new InvalidOperationException(
+                    $"The collection behind '{target}' has no lexical vectors (it was created before lexical search): search it with mode dense, or reindex.", ex);
+            }
+
+            Log.HybridFallsBackToDense(_logger, target);
+            return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+        }
     }
+
+    /// <summary>
+    /// The hybrid Query API request: one prefetch per list (dense by the default vector, the
+    /// sparse full-text vector and, with a name weight above 0, the sparse name vector), each with
+    /// the filter and a limit of the fusion depth (at least offset + limit), fused by RRF with
+    /// k + 1 (Qdrant counts positions from 0) and the lists' weights.
+    /// </summary>
+    internal static (Query Fusion, List<PrefetchQuery> Prefetch) HybridRequest(VectorQuery query, LexicalVector terms, Filter? filter)
+    {
+        var depth = (ulong)query.Fusion.EffectiveDepth(checked(query.Offset + query.Limit));
+        var rrf = new Rrf { K = (uint)query.Fusion.K + 1 };
+        var prefetch = new List<PrefetchQuery> { new() { Query = query.Vector, Limit = depth } };
+        rrf.Weights.Add(query.Fusion.DenseWeight);
+        if (terms.Count > 0)
+        {
+            prefetch.Add(new PrefetchQuery { Query = Sparse(terms), Using = LexicalVectorName, Limit = depth });
+            rrf.Weights.Add(query.Fusion.LexicalWeight);
+            if (query.Fusion.NameWeight > 0)
+            {
+                prefetch.Add(new PrefetchQuery { Query = Sparse(terms), Using = NameVectorName, Limit = depth });
+                rrf.Weights.Add(query.Fusion.NameWeight);
+            }
+        }
+
+        foreach (var p in prefetch.Where(_ => filter is not null))
+        {
+            p.Filter = filter;
+        }
+
+        return (new Query { Rrf = rrf }, prefetch);
+    }
+
+    private static Query Sparse(LexicalVector terms) => (terms.Values, terms.Indices);
+
+    /// <summary>Whether Qdrant refused a request because the collection has no sparse vector of ours.</summary>
+    private static bool IsMissingLexicalVector(ArgumentException ex) =>
+        ex.InnerException is RpcException rpc
+        && rpc.Status.Detail.Contains("vector name", StringComparison.OrdinalIgnoreCase)
+        && (rpc.Status.Detail.Contains(LexicalVectorName, StringComparison.Ordinal) || rpc.Status.Detail.Contains(NameVectorName, StringComparison.Ordinal));
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default)
@@ -420,7 +520,16 @@ public sealed class QdrantProductIndex : IProductIndex
     /// and the page's payloads in one retrieve.
     /// </summary>
     private async Task<IReadOnlyList<SearchHit>> RankAsync(
-        string target, string? generation, Query query, Filter? filter, int limit, int offset, float? scoreThreshold, CancellationToken cancellationToken)
+        string target,
+        string? generation,
+        Query query,
+        Filter? filter,
+        int limit,
+        int offset,
+        float? scoreThreshold,
+        CancellationToken cancellationToken,
+        string? usingVector = null,
+        IReadOnlyList<PrefetchQuery>? prefetch = null)
     {
         // One hit past the page shows whether the page's last score is shared beyond it.
         var needed = checked(offset + limit);
@@ -442,6 +551,8 @@ public sealed class QdrantProductIndex : IProductIndex
                 token => _client.QueryAsync(
                     target,
                     query: query,
+                    prefetch: prefetch,
+                    usingVector: usingVector,
                     filter: filter,
                     scoreThreshold: serverThreshold,
                     limit: (ulong)window,
@@ -487,7 +598,7 @@ public sealed class QdrantProductIndex : IProductIndex
             .Select(p => new SearchHit(QdrantPayload.ReadProduct(byId[p.Point.Id].Payload), p.Point.Score))];
     }
 
-    private static PointStruct ToPoint(IndexRecord record, int dimensions, string collection)
+    private static PointStruct ToPoint(IndexRecord record, int dimensions, string collection, LexicalEncoder? lexical)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Product, nameof(record));
@@ -515,6 +626,24 @@ public sealed class QdrantProductIndex : IProductIndex
         }
 
         var point = new PointStruct { Id = ProductPointId.For(id), Vectors = record.Vector };
+        if (lexical is not null)
+        {
+            // The default (unnamed) dense vector and the sparse ones; an empty sparse vector is left out.
+            var document = lexical.EncodeDocument(record.Product);
+            var named = new NamedVectors { Vectors = { [string.Empty] = record.Vector } };
+            if (document.Full.Count > 0)
+            {
+                named.Vectors[LexicalVectorName] = (document.Full.Values, document.Full.Indices);
+            }
+
+            if (document.Name.Count > 0)
+            {
+                named.Vectors[NameVectorName] = (document.Name.Values, document.Name.Indices);
+            }
+
+            point.Vectors = new Vectors { Vectors_ = named };
+        }
+
         QdrantPayload.Write(point.Payload, record);
         return point;
     }
@@ -582,6 +711,7 @@ public sealed class QdrantProductIndex : IProductIndex
         var info = await CallAsync("describe collection", name, token => _client.GetCollectionInfoAsync(name, token), cancellationToken);
         var dimensions = (int)(info.Config?.Params?.VectorsConfig?.Params?.Size ?? 0);
         _dimensions[name] = dimensions;
+        _hasLexical[name] = HasLexical(info);
         var metadata = info.Config?.Metadata;
         var model = metadata is not null && metadata.TryGetValue(ModelMetadataKey, out var m) && m.KindCase == Value.KindOneofCase.StringValue
             ? m.StringValue
@@ -613,8 +743,13 @@ public sealed class QdrantProductIndex : IProductIndex
         var info = await CallAsync("describe collection", collection, token => _client.GetCollectionInfoAsync(collection, token), cancellationToken);
         var dimensions = (int)(info.Config?.Params?.VectorsConfig?.Params?.Size ?? 0);
         _dimensions[collection] = dimensions;
+        _hasLexical[collection] = HasLexical(info);
         return dimensions;
     }
+
+    /// <summary>Whether the collection was created with our sparse vectors (collections from before lexical search were not).</summary>
+    private static bool HasLexical(CollectionInfo info) =>
+        info.Config?.Params?.SparseVectorsConfig?.Map is { } map && map.ContainsKey(LexicalVectorName) && map.ContainsKey(NameVectorName);
 
     private async Task<bool> ExistsAsync(string? generation, CancellationToken cancellationToken)
     {

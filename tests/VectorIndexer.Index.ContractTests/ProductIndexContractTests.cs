@@ -503,6 +503,109 @@ public abstract class ProductIndexContractTests : IAsyncLifetime
         Assert.Equal(ProductSchema.Brand, ex.Field);
     }
 
+    // ---- lexical and hybrid -------------------------------------------------------------------
+
+    [Fact]
+    public async Task Lexical_FindsOnlyProductsWithAQueryTerm_EqualScoresByProductId()
+    {
+        await SeedAsync();
+
+        var hits = await Index.SearchAsync(null, Lexical("RED"), Token);
+
+        // p1 and p3 both have "red" in the title and as the colour, with fields of equal length.
+        Assert.Equal(["p1", "p3"], hits.Select(h => h.Product.Id));
+        Assert.Equal(hits[0].Score, hits[1].Score, ScoreTolerance);
+        Assert.True(hits[0].Score > 0);
+    }
+
+    [Fact]
+    public async Task Lexical_MatchesPluralsAndAccents_AndARarerTermScoresHigher()
+    {
+        await SeedAsync();
+
+        Assert.Equal(["p6"], (await Index.SearchAsync(null, Lexical("Buckets"), Token)).Select(h => h.Product.Id));
+        Assert.Equal(["p5"], (await Index.SearchAsync(null, Lexical("désk"), Token)).Select(h => h.Product.Id));
+
+        // "zenith" is in two products, "trowel" in one: the product with both leads, by the rare term.
+        var hits = await Index.SearchAsync(null, Lexical("zenith trowel"), Token);
+        Assert.Equal(["p3", "p6"], hits.Select(h => h.Product.Id));
+    }
+
+    [Fact]
+    public async Task Lexical_WithFilterAndPaging_NarrowsAndPages()
+    {
+        await SeedAsync();
+
+        Assert.Equal(["p3"], (await Index.SearchAsync(null, Lexical("red") with { Filter = ProductFilter.Equal(ProductSchema.Brand, "Zenith") }, Token)).Select(h => h.Product.Id));
+        Assert.Equal(["p3"], (await Index.SearchAsync(null, Lexical("red") with { Limit = 1, Offset = 1 }, Token)).Select(h => h.Product.Id));
+        Assert.Empty(await Index.SearchAsync(null, Lexical("nothing matches this"), Token));
+    }
+
+    [Fact]
+    public async Task Lexical_AfterUpdateAndDelete_FindsTheCurrentTextOnly()
+    {
+        await SeedAsync();
+
+        await Index.UpsertAsync(null, [Record(Catalogue[5] with { Title = "Steel pail" })], Token);
+        await Index.DeleteAsync(null, ["p3"], Token);
+
+        Assert.Empty(await Index.SearchAsync(null, Lexical("bucket"), Token));
+        Assert.Equal(["p6"], (await Index.SearchAsync(null, Lexical("pail"), Token)).Select(h => h.Product.Id));
+        Assert.Equal(["p1"], (await Index.SearchAsync(null, Lexical("red"), Token)).Select(h => h.Product.Id));
+    }
+
+    [Fact]
+    public async Task Hybrid_FusesTheListsByWeightedRrf_AProductInEveryListLeads()
+    {
+        await SeedAsync();
+
+        // Dense ranks p6 last; "bucket" is only in p6, so it leads both lexical lists (full text and name).
+        var hits = await Index.SearchAsync(null, Hybrid("bucket"), Token);
+
+        Assert.Equal(["p6", "p1", "p2", "p3", "p4", "p5"], hits.Select(h => h.Product.Id));
+        var fusion = FusionSettings.Default;
+        var expected = fusion.Contribution(6, fusion.DenseWeight) + fusion.Contribution(1, fusion.LexicalWeight) + fusion.Contribution(1, fusion.NameWeight);
+        Assert.Equal((float)expected, hits[0].Score, 1e-6f);
+        Assert.Equal((float)fusion.Contribution(1, fusion.DenseWeight), hits[1].Score, 1e-6f);
+    }
+
+    [Fact]
+    public async Task Hybrid_WeightsShiftTheRanking()
+    {
+        await SeedAsync();
+
+        // With the lexical list weighted far below the dense one (its rank 1 counts as rank 100) and
+        // k = 0, the dense order comes back: p6 scores 1/6 + 1/100, below p5's 1/5.
+        var hits = await Index.SearchAsync(null, Hybrid("bucket") with { Fusion = new FusionSettings(K: 0, DenseWeight: 1, LexicalWeight: 0.01f, NameWeight: 0) }, Token);
+
+        Assert.Equal(["p1", "p2", "p3", "p4", "p5", "p6"], hits.Select(h => h.Product.Id));
+        Assert.Equal(1f / 6 + (1f / 100), hits[5].Score, 1e-5f);
+    }
+
+    [Fact]
+    public async Task Hybrid_WithFilter_AppliesItToBothHalves()
+    {
+        await SeedAsync();
+
+        // "steel" matches p3 (material) and p6 (title, material); only red products may come back.
+        var hits = await Index.SearchAsync(null, Hybrid("steel") with { Filter = ProductFilter.Equal(ProductSchema.Color, "red") }, Token);
+
+        Assert.Equal(["p3", "p1"], hits.Select(h => h.Product.Id));
+    }
+
+    [Fact]
+    public async Task Hybrid_WithoutTheText_IsRejected()
+    {
+        await SeedAsync();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Index.SearchAsync(null, new VectorQuery(QueryE0) { Mode = SearchMode.Hybrid }, Token));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Index.SearchAsync(null, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = " " }, Token));
+    }
+
+    protected static VectorQuery Lexical(string text) => new([]) { Mode = SearchMode.Lexical, Text = text };
+
+    protected static VectorQuery Hybrid(string text) => new(QueryE0) { Mode = SearchMode.Hybrid, Text = text };
+
     // ---- similar and count --------------------------------------------------------------------
 
     [Fact]

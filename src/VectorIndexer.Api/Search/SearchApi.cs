@@ -1,12 +1,18 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using VectorIndexer.Api.Search;
 using VectorIndexer.Core.Filtering;
 using VectorIndexer.Core.Indexing;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary>Semantic product search over the live index generation.</summary>
+/// <summary>
+/// Product search over the live index generation: dense (embeddings), lexical (BM25F) or hybrid
+/// (both, fused), per request or by the <c>Search:Mode</c> setting. Every response carries a
+/// <c>Server-Timing</c> header with the time spent embedding the query and searching the index.
+/// </summary>
 public static class SearchApi
 {
     public const string Tag = "Search";
@@ -18,37 +24,43 @@ public static class SearchApi
         var group = endpoints.MapGroup("/api/search").WithTags(Tag);
         group.MapGet("/", SearchAsync)
             .WithName("SearchProducts")
-            .WithSummary("Products nearest in meaning to the query, narrowed by query-string filters.")
+            .WithSummary("Products best matching the query (mode dense, lexical or hybrid), narrowed by query-string filters.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/", SearchWithFilterAsync)
             .WithName("SearchProductsWithFilter")
-            .WithSummary("Products nearest in meaning to the query, narrowed by a filter in the JSON filter model.")
+            .WithSummary("Products best matching the query (mode dense, lexical or hybrid), narrowed by a filter in the JSON filter model.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
-    /// <summary><c>GET /api/search?q=…&amp;k=10&amp;offset=0&amp;brand=…&amp;minPrice=…</c></summary>
+    /// <summary><c>GET /api/search?q=…&amp;k=10&amp;offset=0&amp;mode=hybrid&amp;brand=…&amp;minPrice=…</c></summary>
     public static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchAsync(
         [FromQuery] string? q,
         [FromQuery] int? k,
         [FromQuery] int? offset,
+        [FromQuery] string? mode,
         [AsParameters] QueryFilters filters,
         IQueryEmbedder embedder,
         IProductIndex index,
+        IOptions<SearchOptions> options,
         TimeProvider time,
+        HttpResponse response,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filters);
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new RequestErrors();
         errors.CheckQuery(q);
         errors.CheckPaging(k ?? 10, offset ?? 0);
+        var searchMode = errors.CheckMode(mode, options.Value.Mode);
         var filter = errors.CheckFilters(filters);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await RunAsync(embedder, index, time, q!, filter, k ?? 10, offset ?? 0, null, cancellationToken).ConfigureAwait(false));
+        var search = new SearchSpec(q!, filter, k ?? 10, offset ?? 0, null, searchMode, options.Value.Fusion);
+        return TypedResults.Ok(await RunAsync(embedder, index, time, response, search, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>POST /api/search</c> with <see cref="SearchRequest"/>.</summary>
@@ -57,14 +69,18 @@ public static class SearchApi
         IQueryEmbedder embedder,
         IProductIndex index,
         ProductSchema schema,
+        IOptions<SearchOptions> options,
         TimeProvider time,
+        HttpResponse response,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(options);
         var errors = new RequestErrors();
         errors.CheckQuery(request.Q);
         errors.CheckPaging(request.K ?? 10, request.Offset ?? 0);
+        var searchMode = errors.CheckMode(request.Mode, options.Value.Mode);
         errors.CheckFilter(schema, request.Filter);
         if (request.ScoreThreshold is float threshold && !float.IsFinite(threshold))
         {
@@ -76,25 +92,40 @@ public static class SearchApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        return TypedResults.Ok(await RunAsync(embedder, index, time, request.Q!, request.Filter, request.K ?? 10, request.Offset ?? 0, request.ScoreThreshold, cancellationToken).ConfigureAwait(false));
+        var search = new SearchSpec(request.Q!, request.Filter, request.K ?? 10, request.Offset ?? 0, request.ScoreThreshold, searchMode, options.Value.Fusion);
+        return TypedResults.Ok(await RunAsync(embedder, index, time, response, search, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Embeds the query (not in lexical mode) and searches the live generation; sets
+    /// <c>Server-Timing: embed;dur=…, search;dur=…</c> (milliseconds; embed is 0 when the mode needs no vector).
+    /// </summary>
     private static async Task<SearchResponse> RunAsync(
         IQueryEmbedder embedder,
         IProductIndex index,
         TimeProvider time,
-        string q,
-        ProductFilter? filter,
-        int k,
-        int offset,
-        float? scoreThreshold,
+        HttpResponse response,
+        SearchSpec search,
         CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var live = await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new GenerationNotFoundException("No generation is live yet.");
-        var vector = await embedder.EmbedQueryAsync(q.Trim(), cancellationToken).ConfigureAwait(false);
-        var hits = await index.SearchAsync(live.Name, new VectorQuery(vector, filter, k, offset, scoreThreshold), cancellationToken).ConfigureAwait(false);
-        return new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, embedder.ModelName, live.Name);
+        var text = search.Q.Trim();
+        var embedStarted = time.GetTimestamp();
+        var vector = search.Mode == SearchMode.Lexical ? [] : await embedder.EmbedQueryAsync(text, cancellationToken).ConfigureAwait(false);
+        var embedMs = search.Mode == SearchMode.Lexical ? 0 : time.GetElapsedTime(embedStarted).TotalMilliseconds;
+        var searchStarted = time.GetTimestamp();
+        var query = new VectorQuery(vector, search.Filter, search.K, search.Offset, search.ScoreThreshold) { Mode = search.Mode, Text = text, Fusion = search.Fusion };
+        var hits = await index.SearchAsync(live.Name, query, cancellationToken).ConfigureAwait(false);
+        var searchMs = time.GetElapsedTime(searchStarted).TotalMilliseconds;
+        response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"embed;dur={embedMs:0.###}, search;dur={searchMs:0.###}");
+        return new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, embedder.ModelName, live.Name)
+        {
+            Mode = search.Mode.ToString().ToLowerInvariant(),
+        };
     }
+
+    /// <summary>A validated search request.</summary>
+    private sealed record SearchSpec(string Q, ProductFilter? Filter, int K, int Offset, float? ScoreThreshold, SearchMode Mode, FusionSettings Fusion);
 }

@@ -9,8 +9,9 @@ namespace VectorIndexer.Api.Search;
 /// <param name="K">How many results, 1 to 100 (default 10).</param>
 /// <param name="Offset">Results to skip, 0 to 10,000.</param>
 /// <param name="Filter">A filter in the <see cref="ProductFilter"/> JSON model ("type": and, or, not, keyword, range, bool).</param>
-/// <param name="ScoreThreshold">Leave out results scoring below this.</param>
-public sealed record SearchRequest(string? Q, int? K = null, int? Offset = null, ProductFilter? Filter = null, float? ScoreThreshold = null);
+/// <param name="ScoreThreshold">Leave out results scoring below this (cosine, BM25F or fused RRF score, by mode).</param>
+/// <param name="Mode">dense, lexical or hybrid; the <c>Search:Mode</c> setting when absent.</param>
+public sealed record SearchRequest(string? Q, int? K = null, int? Offset = null, ProductFilter? Filter = null, float? ScoreThreshold = null, string? Mode = null);
 
 /// <summary>One result.</summary>
 public sealed record SearchItem(
@@ -34,7 +35,11 @@ public sealed record SearchItem(
 }
 
 /// <summary>Results, best first, with the time taken, the model and the generation that served them.</summary>
-public sealed record SearchResponse(IReadOnlyList<SearchItem> Items, double TookMs, string Model, string Generation);
+public sealed record SearchResponse(IReadOnlyList<SearchItem> Items, double TookMs, string Model, string Generation)
+{
+    /// <summary>The search mode that produced the results: dense, lexical or hybrid.</summary>
+    public string Mode { get; init; } = "dense";
+}
 
 /// <summary>The filters the GET endpoints take as query parameters.</summary>
 public sealed record QueryFilters
@@ -87,6 +92,26 @@ internal sealed class RequestErrors
         {
             Add("q", $"The query is longer than {MaxQueryLength} characters.");
         }
+    }
+
+    /// <summary>The mode named by the request (dense, lexical, hybrid; any case), or <paramref name="fallback"/> when it names none.</summary>
+    public SearchMode CheckMode(string? mode, SearchMode fallback)
+    {
+        if (mode is null)
+        {
+            return fallback;
+        }
+
+        foreach (var known in Enum.GetValues<SearchMode>())
+        {
+            if (string.Equals(mode.Trim(), known.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return known;
+            }
+        }
+
+        Add("mode", "mode must be dense, lexical or hybrid.");
+        return fallback;
     }
 
     public void CheckPaging(int k, int offset)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VectorIndexer.Core.Indexing;
 
 namespace VectorIndexer.Api.Search;
 
@@ -10,4 +11,34 @@ public sealed class SearchOptions
     /// <summary>How many recent query vectors to keep, so a repeated query skips the model; 0 disables the cache.</summary>
     [Range(0, 1_000_000)]
     public int QueryCacheSize { get; set; } = 1024;
+
+    /// <summary>
+    /// The search mode when a request names none: hybrid, the best measured (docs/benchmarks.md,
+    /// "Search quality"); dense or lexical otherwise.
+    /// </summary>
+    [EnumDataType(typeof(SearchMode))]
+    public SearchMode Mode { get; set; } = SearchMode.Hybrid;
+
+    /// <summary>Hybrid: the RRF rank constant k.</summary>
+    [Range(0, FusionSettings.MaxK)]
+    public int FusionK { get; set; } = FusionSettings.Default.K;
+
+    /// <summary>Hybrid: weight of the dense list.</summary>
+    [Range(0.01, FusionSettings.MaxWeight)]
+    public float DenseWeight { get; set; } = FusionSettings.Default.DenseWeight;
+
+    /// <summary>Hybrid: weight of the full-text lexical list.</summary>
+    [Range(0.01, FusionSettings.MaxWeight)]
+    public float LexicalWeight { get; set; } = FusionSettings.Default.LexicalWeight;
+
+    /// <summary>Hybrid: weight of the name-fields lexical list; 0 leaves it out.</summary>
+    [Range(0.0, FusionSettings.MaxWeight)]
+    public float NameWeight { get; set; } = FusionSettings.Default.NameWeight;
+
+    /// <summary>Hybrid: hits each list contributes to the fusion (at least offset + k).</summary>
+    [Range(1, FusionSettings.MaxDepth)]
+    public int FusionDepth { get; set; } = FusionSettings.Default.Depth;
+
+    /// <summary>The fusion settings these options describe.</summary>
+    public FusionSettings Fusion => new(FusionK, DenseWeight, LexicalWeight, FusionDepth, NameWeight);
 }

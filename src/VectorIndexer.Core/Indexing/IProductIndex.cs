@@ -8,16 +8,49 @@ namespace VectorIndexer.Core.Indexing;
 /// <param name="ContentHash">Hash of the embedded text (<see cref="ProductTextComposer.ContentHash"/>): equal hashes mean the vector need not be recomputed.</param>
 public sealed record IndexRecord(Product Product, float[] Vector, string ContentHash);
 
-/// <summary>A product found by a search, with its cosine similarity to the query (higher is closer).</summary>
+/// <summary>A product found by a search, with its score (higher is closer): cosine similarity, BM25F score or fused RRF score, by the search's mode.</summary>
 public sealed record SearchHit(Product Product, float Score);
 
-/// <summary>A nearest-neighbour search.</summary>
-/// <param name="Vector">The query vector.</param>
-/// <param name="Filter">Payload condition; null matches everything.</param>
+/// <summary>A search: dense (nearest neighbours of the vector), lexical (BM25F over the text) or both fused.</summary>
+/// <param name="Vector">The query vector; ignored (may be empty) in <see cref="SearchMode.Lexical"/> mode.</param>
+/// <param name="Filter">Payload condition; null matches everything. In hybrid mode it narrows both halves.</param>
 /// <param name="Limit">How many hits (k), at least 1.</param>
 /// <param name="Offset">Hits to skip, for paging.</param>
-/// <param name="ScoreThreshold">Leave out hits scoring below this.</param>
-public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, int Limit = 10, int Offset = 0, float? ScoreThreshold = null);
+/// <param name="ScoreThreshold">Leave out hits scoring below this: the cosine in dense mode, the BM25F score in lexical mode, the fused RRF score in hybrid mode.</param>
+public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, int Limit = 10, int Offset = 0, float? ScoreThreshold = null)
+{
+    /// <summary>How to search; dense unless set.</summary>
+    public SearchMode Mode { get; init; } = SearchMode.Dense;
+
+    /// <summary>The query's text, required in lexical and hybrid mode (analysed with the generation's lexical settings).</summary>
+    public string? Text { get; init; }
+
+    /// <summary>How hybrid mode fuses the two lists.</summary>
+    public FusionSettings Fusion { get; init; } = FusionSettings.Default;
+
+    /// <summary>Checks what the mode needs (a text for lexical and hybrid, valid fusion settings); the index checks the vector against the generation.</summary>
+    /// <exception cref="ArgumentException">Something the mode needs is missing or out of range.</exception>
+    public void ThrowIfIncomplete()
+    {
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentException($"Unknown search mode {(int)Mode}.", nameof(Mode));
+        }
+
+        if (Mode != SearchMode.Lexical && Vector is null)
+        {
+            throw new ArgumentException($"A {Mode.ToString().ToLowerInvariant()} search needs a query vector.", nameof(Vector));
+        }
+
+        if (Mode != SearchMode.Dense && string.IsNullOrWhiteSpace(Text))
+        {
+            throw new ArgumentException($"A {Mode.ToString().ToLowerInvariant()} search needs the query text.", nameof(Text));
+        }
+
+        ArgumentNullException.ThrowIfNull(Fusion, nameof(Fusion));
+        Fusion.ThrowIfInvalid();
+    }
+}
 
 /// <summary>What a generation holds vectors of.</summary>
 /// <param name="Name">The embedding model's name.</param>
@@ -65,7 +98,11 @@ public interface IProductIndex
     /// <summary>Content hashes of the given products that are present (for skipping unchanged ones).</summary>
     Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Nearest products to the query vector, best first; ties broken by product id.</summary>
+    /// <summary>
+    /// Best products for the query, best first, ties broken by product id: nearest to the vector
+    /// (dense), best BM25F match of the text (lexical; products without a query term are not
+    /// found), or both fused by weighted RRF (hybrid). The filter narrows every half.
+    /// </summary>
     Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Products nearest to a stored product, excluding itself; empty when it is unknown.</summary>

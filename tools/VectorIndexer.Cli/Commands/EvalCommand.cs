@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using VectorIndexer.Catalog;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 using VectorIndexer.Embedding;
 using VectorIndexer.Evaluation;
 using VectorIndexer.Index.Embedded;
@@ -25,7 +27,7 @@ internal static class EvalCommand
         var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
         var queries = new Option<string?>("--queries") { Description = "Queries, tab-separated with a header. Default: queries-dev.tsv beside the products." };
         var qrels = new Option<string?>("--qrels") { Description = "Graded judgements, tab-separated with a header. Default: qrels-dev.tsv beside the products." };
-        var mode = new Option<string>("--mode") { Description = "Retrieval mode: dense (lexical and hybrid are not implemented yet).", DefaultValueFactory = _ => "dense" };
+        var mode = new Option<string>("--mode") { Description = "Retrieval mode: dense (embeddings), lexical (BM25F) or hybrid (both, fused by weighted RRF).", DefaultValueFactory = _ => "dense" };
         mode.AcceptOnlyFromAmong(Modes);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the metrics to stdout (progress goes to stderr)." };
         var perQuery = new Option<string?>("--per-query") { Description = "Write each query's scores to this CSV file." };
@@ -34,9 +36,24 @@ internal static class EvalCommand
         var noCache = new Option<bool>("--no-cache") { Description = "Embed every product, neither reading nor writing the cache." };
         var queryColumns = new Option<string[]>("--query-columns") { Description = "Column names of the queries file: id and text (default query_id query).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
         var qrelsColumns = new Option<string[]>("--qrels-columns") { Description = "Column names of the qrels file: query id, product id, gain (default query_id asin gain).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
+        var defaults = FusionSettings.Default;
+        var rrfK = new Option<int>("--rrf-k") { Description = $"Hybrid: the RRF rank constant k (default {defaults.K}).", DefaultValueFactory = _ => defaults.K };
+        var denseWeight = new Option<float>("--dense-weight") { Description = $"Hybrid: weight of the dense list (default {defaults.DenseWeight}).", DefaultValueFactory = _ => defaults.DenseWeight };
+        var lexicalWeight = new Option<float>("--lexical-weight") { Description = $"Hybrid: weight of the lexical list (default {defaults.LexicalWeight}).", DefaultValueFactory = _ => defaults.LexicalWeight };
+        var nameWeight = new Option<float>("--name-weight") { Description = $"Hybrid: weight of the name-fields lexical list, 0 to leave it out (default {defaults.NameWeight}).", DefaultValueFactory = _ => defaults.NameWeight };
+        var nameFields = new Option<string?>("--name-fields") { Description = "Lexical: fields of the name vector, e.g. title,brand (default title,brand)." };
+        var depth = new Option<int>("--fusion-depth") { Description = $"Hybrid: hits each list contributes (default {defaults.Depth}).", DefaultValueFactory = _ => defaults.Depth };
+        var lexicalDefaults = new LexicalOptions();
+        var k1 = new Option<double>("--k1") { Description = $"Lexical: BM25 k1 (default {lexicalDefaults.K1}).", DefaultValueFactory = _ => lexicalDefaults.K1 };
+        var b = new Option<double>("--b") { Description = $"Lexical: BM25 b (default {lexicalDefaults.B}).", DefaultValueFactory = _ => lexicalDefaults.B };
+        var noStemming = new Option<bool>("--no-stemming") { Description = "Lexical: keep plural endings." };
+        var fieldWeights = new Option<string?>("--field-weights") { Description = "Lexical: field weights, e.g. title=3,brand=2,bullets=1,description=0.5 (fields not named keep their default; 0 leaves a field out)." };
+        var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
+        var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
+            rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, fieldWeights, fieldLengths, timeRounds,
         };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -45,10 +62,18 @@ internal static class EvalCommand
             return await CommandErrors.RunAsync(async () =>
             {
                 var selectedMode = result.GetValue(mode) ?? "dense";
-                if (selectedMode != "dense")
+                var searchMode = Enum.Parse<SearchMode>(selectedMode, ignoreCase: true);
+                var fusion = new FusionSettings(result.GetValue(rrfK), result.GetValue(denseWeight), result.GetValue(lexicalWeight), result.GetValue(depth), result.GetValue(nameWeight));
+                try
                 {
-                    throw new InputException($"--mode {selectedMode} is not implemented yet; only dense retrieval can be evaluated for now.");
+                    fusion.ThrowIfInvalid();
                 }
+                catch (ArgumentOutOfRangeException ex)
+                {
+                    throw new InputException($"--{ex.ParamName switch { "K" => "rrf-k", "DenseWeight" => "dense-weight", "LexicalWeight" => "lexical-weight", "NameWeight" => "name-weight", _ => "fusion-depth" }}: {ex.Message}");
+                }
+
+                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
 
                 var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
@@ -76,8 +101,8 @@ internal static class EvalCommand
                     }
                 }
 
-                using var index = EmbeddedProductIndex.CreateInMemory();
-                var evaluation = new DenseRetrievalEvaluation(
+                using var index = EmbeddedProductIndex.CreateInMemory(lexical: lexical);
+                var evaluation = new RetrievalEvaluation(
                     index,
                     model,
                     (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
@@ -90,7 +115,7 @@ internal static class EvalCommand
                 bar.Finish();
                 await Console.Error.WriteLineAsync($"embedded {done.Embedded}, from cache {done.FromCache}" + (vectors is null ? " (cache off)" : $" (cache {vectors.FilePath})"));
 
-                var rankings = await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, cancellationToken);
+                var rankings = await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, searchMode, fusion, cancellationToken);
                 var summary = RelevanceEvaluator.Evaluate(evalQueries, judgements, rankings);
                 stopwatch.Stop();
                 if (summary.QueryCount < evalQueries.Count)
@@ -105,17 +130,38 @@ internal static class EvalCommand
                     await Console.Error.WriteLineAsync($"per-query results: {csvPath}");
                 }
 
+                var timings = new List<(SearchMode Mode, double[] Milliseconds)>();
+                if (result.GetValue(timeRounds) is > 0 and var rounds)
+                {
+                    foreach (var timed in Enum.GetValues<SearchMode>())
+                    {
+                        timings.Add((timed, await evaluation.TimeSearchesAsync(evalQueries, 10, timed, fusion, rounds, cancellationToken)));
+                    }
+                }
+
+                var settings = searchMode switch
+                {
+                    SearchMode.Dense => "",
+                    SearchMode.Lexical => $"lexical: {lexical}\n",
+                    _ => $"lexical: {lexical}\nfusion: k {fusion.K}, dense weight {EsciCatalog.Format(fusion.DenseWeight, "0.##")}, lexical weight {EsciCatalog.Format(fusion.LexicalWeight, "0.##")}, name weight {EsciCatalog.Format(fusion.NameWeight, "0.##")}, depth {fusion.Depth}\n",
+                };
                 if (result.GetValue(json))
                 {
-                    await Console.Out.WriteLineAsync(ToJson(summary, selectedMode, model, embedder.MaxLength, catalogue.Count, done));
+                    await Console.Out.WriteLineAsync(ToJson(summary, selectedMode, model, embedder.MaxLength, catalogue.Count, done, searchMode == SearchMode.Dense ? null : lexical, searchMode == SearchMode.Hybrid ? fusion : null, timings));
                 }
                 else
                 {
                     await Console.Out.WriteLineAsync(
                         $"mode {selectedMode}, {model.Name} (max length {embedder.MaxLength}), {catalogue.Count} products, {summary.QueryCount} queries, {EsciCatalog.Format(stopwatch.Elapsed.TotalSeconds)} s\n" +
+                        settings +
                         $"nDCG@10    {EsciCatalog.Format(summary.NdcgAt10, "0.0000")}\n" +
                         $"MRR@10     {EsciCatalog.Format(summary.MrrAt10, "0.0000")}\n" +
                         $"Recall@100 {EsciCatalog.Format(summary.RecallAt100, "0.0000")}");
+                    foreach (var (timed, ms) in timings)
+                    {
+                        var (p50, p95, p99) = Percentiles(ms);
+                        await Console.Out.WriteLineAsync($"search {timed.ToString().ToLowerInvariant(),-7} p50 {EsciCatalog.Format(p50, "0.000")} ms, p95 {EsciCatalog.Format(p95, "0.000")} ms, p99 {EsciCatalog.Format(p99, "0.000")} ms ({ms.Length} searches, top 10)");
+                    }
                 }
 
                 return ExitCodes.Success;
@@ -190,7 +236,65 @@ internal static class EvalCommand
         return Path.Combine(Environment.CurrentDirectory, "artifacts", "cache", "embeddings");
     }
 
-    private static string ToJson(EvaluationSummary summary, string mode, IndexModel model, int maxLength, int products, CatalogueProgress done)
+    /// <summary>The defaults of <see cref="LexicalOptions"/> with the command line's changes.</summary>
+    private static LexicalOptions ReadLexicalOptions(double k1, double b, bool stemming, string? weights, string? lengths, string? names)
+    {
+        var options = new LexicalOptions { K1 = k1, B = b, Stemming = stemming };
+        foreach (var item in (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            options.NameFields.Add(Enum.TryParse<ProductTextField>(item, ignoreCase: true, out var field) && Enum.IsDefined(field)
+                ? field
+                : throw new InputException($"--name-fields: '{item}' is not a field ({string.Join(", ", Enum.GetNames<ProductTextField>()).ToLowerInvariant()})."));
+        }
+
+        Apply(weights, "--field-weights", (field, value) => field.Weight = value);
+        Apply(lengths, "--field-lengths", (field, value) => field.AverageLength = value);
+        var errors = options.Validate("lexical settings");
+        if (errors.Count > 0)
+        {
+            throw new InputException(string.Join(" ", errors));
+        }
+
+        return options;
+
+        void Apply(string? list, string option, Action<LexicalFieldOptions, double> set)
+        {
+            if (string.IsNullOrWhiteSpace(list))
+            {
+                return;
+            }
+
+            foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = item.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length != 2 || !Enum.TryParse<ProductTextField>(parts[0], ignoreCase: true, out var name) || !Enum.IsDefined(name)
+                    || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    throw new InputException($"{option}: '{item}' is not <field>=<number> (fields: {string.Join(", ", Enum.GetNames<ProductTextField>()).ToLowerInvariant()}).");
+                }
+
+                set(options.Fields.First(f => f.Field == name).Options, value);
+            }
+        }
+    }
+
+    private static (double P50, double P95, double P99) Percentiles(double[] milliseconds)
+    {
+        var sorted = milliseconds.Order().ToArray();
+        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+        return (At(0.50), At(0.95), At(0.99));
+    }
+
+    private static string ToJson(
+        EvaluationSummary summary,
+        string mode,
+        IndexModel model,
+        int maxLength,
+        int products,
+        CatalogueProgress done,
+        LexicalOptions? lexical,
+        FusionSettings? fusion,
+        List<(SearchMode Mode, double[] Milliseconds)> timings)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -206,6 +310,39 @@ internal static class EvalCommand
             writer.WriteNumber("recall@100", Math.Round(summary.RecallAt100, 6));
             writer.WriteNumber("embedded", done.Embedded);
             writer.WriteNumber("fromCache", done.FromCache);
+            if (lexical is not null)
+            {
+                writer.WriteString("lexical", lexical.ToString());
+            }
+
+            if (fusion is not null)
+            {
+                writer.WriteStartObject("fusion");
+                writer.WriteNumber("k", fusion.K);
+                writer.WriteNumber("denseWeight", fusion.DenseWeight);
+                writer.WriteNumber("lexicalWeight", fusion.LexicalWeight);
+                writer.WriteNumber("nameWeight", fusion.NameWeight);
+                writer.WriteNumber("depth", fusion.Depth);
+                writer.WriteEndObject();
+            }
+
+            if (timings.Count > 0)
+            {
+                writer.WriteStartObject("searchMs");
+                foreach (var (timed, ms) in timings)
+                {
+                    var (p50, p95, p99) = Percentiles(ms);
+                    writer.WriteStartObject(timed.ToString().ToLowerInvariant());
+                    writer.WriteNumber("p50", Math.Round(p50, 4));
+                    writer.WriteNumber("p95", Math.Round(p95, 4));
+                    writer.WriteNumber("p99", Math.Round(p99, 4));
+                    writer.WriteNumber("searches", ms.Length);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

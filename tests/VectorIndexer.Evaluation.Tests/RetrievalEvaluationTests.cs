@@ -5,7 +5,7 @@ using VectorIndexer.Index.Embedded;
 
 namespace VectorIndexer.Evaluation.Tests;
 
-public sealed class DenseRetrievalEvaluationTests(EmbedderFixture fixture) : IDisposable
+public sealed class RetrievalEvaluationTests(EmbedderFixture fixture) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -34,10 +34,10 @@ public sealed class DenseRetrievalEvaluationTests(EmbedderFixture fixture) : IDi
         ["q3"] = new Dictionary<string, double> { ["P-KETTLE"] = 3, ["P-MUG"] = 1 },
     });
 
-    private DenseRetrievalEvaluation Create(IProductIndex index, EmbeddingCache? cache, Action<int>? counted = null, int chunkSize = 2)
+    private RetrievalEvaluation Create(IProductIndex index, EmbeddingCache? cache, Action<int>? counted = null, int chunkSize = 2)
     {
         var embedder = fixture.Embedder;
-        return new DenseRetrievalEvaluation(
+        return new RetrievalEvaluation(
             index,
             new IndexModel(embedder.Model.Name, embedder.Dimensions),
             (texts, ct) =>
@@ -70,6 +70,47 @@ public sealed class DenseRetrievalEvaluationTests(EmbedderFixture fixture) : IDi
         Assert.Equal(3, summary.QueryCount);
         Assert.Equal(1.0, summary.MrrAt10);
         Assert.Equal(1.0, summary.RecallAt100);
+    }
+
+    [Theory]
+    [InlineData(SearchMode.Lexical)]
+    [InlineData(SearchMode.Hybrid)]
+    public async Task TinyCatalogue_LexicalAndHybrid_RankTheProductWithTheQueryTermsFirst(SearchMode mode)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var index = EmbeddedProductIndex.CreateInMemory();
+        var evaluation = Create(index, cache: null);
+        await evaluation.IndexAsync(Catalogue, cancellationToken: ct);
+        EvaluationQuery[] queries = [new("l1", "waterproof camping tent"), new("l2", "ceramic coffee mug"), new("l3", "Linkr")];
+
+        var rankings = await evaluation.RankAsync(queries, mode: mode, cancellationToken: ct);
+
+        Assert.Equal("P-TENT", rankings["l1"][0]);
+        Assert.Equal("P-MUG", rankings["l2"][0]);
+        Assert.Equal("P-CABLE", rankings["l3"][0]);
+        if (mode == SearchMode.Lexical)
+        {
+            // Lexical search finds only products that share a term with the query.
+            Assert.Equal(["P-CABLE"], rankings["l3"]);
+        }
+        else
+        {
+            Assert.Equal(Catalogue.Length, rankings["l3"].Count);
+        }
+    }
+
+    [Fact]
+    public async Task TimeSearches_TimesEveryQueryEveryRound()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var index = EmbeddedProductIndex.CreateInMemory();
+        var evaluation = Create(index, cache: null);
+        await evaluation.IndexAsync(Catalogue, cancellationToken: ct);
+
+        var times = await evaluation.TimeSearchesAsync(Queries, 10, SearchMode.Hybrid, FusionSettings.Default, rounds: 3, ct);
+
+        Assert.Equal(Queries.Length * 3, times.Length);
+        Assert.All(times, t => Assert.InRange(t, 0, 10_000));
     }
 
     [Fact]

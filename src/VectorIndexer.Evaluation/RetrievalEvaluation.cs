@@ -14,11 +14,12 @@ public delegate Task<float[][]> EmbedTexts(IReadOnlyList<string> texts, Cancella
 public readonly record struct CatalogueProgress(int Done, int Total, int Embedded, int FromCache);
 
 /// <summary>
-/// Dense retrieval for evaluation, the way the service searches: each product's composed text
-/// (<see cref="ProductTextComposer"/>) embedded as a document and stored in an <see cref="IProductIndex"/>;
-/// each query embedded as a query and searched against the whole catalogue.
+/// Retrieval for evaluation, the way the service searches: each product's composed text
+/// (<see cref="ProductTextComposer"/>) embedded as a document and stored in an <see cref="IProductIndex"/>
+/// (which also builds its lexical index from the product's fields); each query embedded as a query
+/// and searched against the whole catalogue, densely, lexically or both fused (<see cref="SearchMode"/>).
 /// </summary>
-public sealed class DenseRetrievalEvaluation
+public sealed class RetrievalEvaluation
 {
     private readonly IProductIndex _index;
     private readonly IndexModel _model;
@@ -27,7 +28,7 @@ public sealed class DenseRetrievalEvaluation
     private readonly ProductTextComposer _composer;
     private readonly EmbeddingCache? _cache;
 
-    public DenseRetrievalEvaluation(IProductIndex index, IndexModel model, EmbedTexts embedDocuments, EmbedTexts embedQueries, ProductTextComposer composer, EmbeddingCache? cache = null)
+    public RetrievalEvaluation(IProductIndex index, IndexModel model, EmbedTexts embedDocuments, EmbedTexts embedQueries, ProductTextComposer composer, EmbeddingCache? cache = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(model);
@@ -118,23 +119,80 @@ public sealed class DenseRetrievalEvaluation
         return state;
     }
 
-    /// <summary>Embeds each query and searches the live generation; the product ids found, best first, per query id.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RankAsync(IReadOnlyList<EvaluationQuery> queries, int limit = RelevanceEvaluator.RecallK, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Embeds each query (not in lexical mode) and searches the live generation in
+    /// <paramref name="mode"/>; the product ids found, best first, per query id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RankAsync(
+        IReadOnlyList<EvaluationQuery> queries,
+        int limit = RelevanceEvaluator.RecallK,
+        SearchMode mode = SearchMode.Dense,
+        FusionSettings? fusion = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queries);
         var rankings = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        if (queries.Count == 0)
-        {
-            return rankings;
-        }
-
-        var vectors = await _embedQueries(queries.Select(q => q.Text).ToArray(), cancellationToken);
+        var searches = await PrepareAsync(queries, limit, mode, fusion, cancellationToken);
         for (var i = 0; i < queries.Count; i++)
         {
-            var hits = await _index.SearchAsync(null, new VectorQuery(vectors[i], Limit: limit), cancellationToken);
+            var hits = await _index.SearchAsync(null, searches[i], cancellationToken);
             rankings[queries[i].Id] = hits.Select(h => h.Product.Id).ToArray();
         }
 
         return rankings;
+    }
+
+    /// <summary>
+    /// Times the index search alone (query vectors computed beforehand, as a warm query cache
+    /// would have them): every query <paramref name="rounds"/> times, after one untimed round.
+    /// Milliseconds per search, in the order run.
+    /// </summary>
+    public async Task<double[]> TimeSearchesAsync(
+        IReadOnlyList<EvaluationQuery> queries,
+        int limit,
+        SearchMode mode,
+        FusionSettings? fusion,
+        int rounds,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        var searches = await PrepareAsync(queries, limit, mode, fusion, cancellationToken);
+        foreach (var search in searches)
+        {
+            await _index.SearchAsync(null, search, cancellationToken);
+        }
+
+        var times = new double[searches.Length * rounds];
+        var n = 0;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var search in searches)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                await _index.SearchAsync(null, search, cancellationToken);
+                times[n++] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }
+        }
+
+        return times;
+    }
+
+    private async Task<VectorQuery[]> PrepareAsync(IReadOnlyList<EvaluationQuery> queries, int limit, SearchMode mode, FusionSettings? fusion, CancellationToken cancellationToken)
+    {
+        if (queries.Count == 0)
+        {
+            return [];
+        }
+
+        var vectors = mode == SearchMode.Lexical
+            ? queries.Select(_ => Array.Empty<float>()).ToArray()
+            : await _embedQueries(queries.Select(q => q.Text).ToArray(), cancellationToken);
+        if (vectors.Length != queries.Count)
+        {
+            throw new InvalidOperationException($"The embedder returned {vectors.Length} vectors for {queries.Count} queries.");
+        }
+
+        return [.. queries.Select((q, i) => new VectorQuery(vectors[i], Limit: limit) { Mode = mode, Text = q.Text, Fusion = fusion ?? FusionSettings.Default })];
     }
 }
