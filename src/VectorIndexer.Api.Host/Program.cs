@@ -3,15 +3,16 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddEmbedding();
 builder.AddProductIndex();
 builder.AddQueryApi();
+builder.AddIndexingApi();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseApiMiddleware();
 app.MapOpenApi();
-app.MapSearchApi();
-app.MapProductsApi();
+app.MapSearchApi().RequirePublicRateLimit();
+app.MapProductsApi().RequirePublicRateLimit();
 app.MapHealthApi();
+app.MapIndexingApi();
 
 app.Run();
 

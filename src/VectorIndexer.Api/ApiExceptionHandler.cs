@@ -7,8 +7,9 @@ namespace VectorIndexer.Api;
 
 /// <summary>
 /// Turns every unhandled exception into a ProblemDetails without its message: 400 for a request the
-/// framework could not read, 503 with Retry-After when no generation is live or the index backend is
-/// unreachable, and a generic 500 otherwise. The exception itself goes to the log.
+/// framework could not read (413 for a body over the limit), 503 with Retry-After when no generation
+/// is live, the index backend is unreachable or the job store has a transient failure, and a generic
+/// 500 otherwise. The exception itself goes to the log.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -19,9 +20,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     {
         var (status, title) = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is too large."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read."),
             GenerationNotFoundException => (StatusCodes.Status503ServiceUnavailable, "No index generation is live yet."),
             _ when IsBackendUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "The product index is unreachable."),
+            _ when IsJobStoreBusy(exception) => (StatusCodes.Status503ServiceUnavailable, "The job store is busy or unreachable."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
 
@@ -48,6 +51,13 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded,
         HttpRequestException or TimeoutException => true,
         _ => exception.InnerException is not null && IsBackendUnavailable(exception.InnerException),
+    };
+
+    /// <summary>A transient database failure (SQLite busy, PostgreSQL unreachable), possibly wrapped by Hangfire's client.</summary>
+    private static bool IsJobStoreBusy(Exception exception) => exception switch
+    {
+        System.Data.Common.DbException { IsTransient: true } => true,
+        _ => exception.InnerException is not null && IsJobStoreBusy(exception.InnerException),
     };
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request to {Path} failed with {Status}")]

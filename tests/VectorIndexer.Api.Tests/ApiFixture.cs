@@ -7,18 +7,41 @@ using VectorIndexer.Embedding;
 
 namespace VectorIndexer.Api.Tests;
 
-/// <summary>Creates query-API hosts over an embedded index in a temporary folder, on the CPU.</summary>
+/// <summary>
+/// Creates query-API hosts over an embedded index and a worker job store in a temporary folder, on the
+/// CPU, with the public rate limit off (tests that check it turn it on).
+/// </summary>
 internal static class ApiHost
 {
+    /// <summary>A key of the configured length, for tests that use the write endpoints.</summary>
+    public const string ApiKey = "test-key-0123456789abcdef";
+
     public static WebApplicationFactory<Program> Create(string folder) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Production");
             web.UseSetting("Index:Provider", "embedded");
             web.UseSetting("Index:Embedded:DataDirectory", Path.Combine(folder, "index"));
+            web.UseSetting("Worker:DataDirectory", Path.Combine(folder, "worker"));
             web.UseSetting("Embedding:Device", "cpu");
             web.UseSetting("Search:QueryCacheSize", "64");
+            web.UseSetting("Api:RateLimit:PermitLimit", "0");
         });
+
+    /// <summary>Embeds <paramref name="products"/> with the host's model into a new generation and makes it live.</summary>
+    public static async Task<string> SeedLiveGenerationAsync(IServiceProvider services, IReadOnlyList<Product> products, CancellationToken cancellationToken)
+    {
+        var embedder = services.GetRequiredService<OnnxEmbedder>();
+        var index = services.GetRequiredService<IProductIndex>();
+        var composer = new ProductTextComposer();
+        var texts = products.Select(composer.Compose).ToArray();
+        var vectors = await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, cancellationToken);
+        var generation = await index.CreateGenerationAsync(new IndexModel(embedder.Model.Name, embedder.Dimensions), cancellationToken);
+        var records = products.Select((p, i) => new IndexRecord(p, vectors[i], ProductTextComposer.ContentHash(texts[i]))).ToList();
+        await index.UpsertAsync(generation.Name, records, cancellationToken);
+        await index.ActivateGenerationAsync(generation.Name, cancellationToken);
+        return generation.Name;
+    }
 }
 
 /// <summary>One query API over a live generation of a few products embedded with the real model.</summary>
@@ -68,16 +91,7 @@ public sealed class SeededApiFixture : IAsyncLifetime
         var token = timeout.Token;
         Factory = ApiHost.Create(_data.FullName);
         _ = Factory.Server; // starts the host
-        var embedder = Factory.Services.GetRequiredService<OnnxEmbedder>();
-        var index = Factory.Services.GetRequiredService<IProductIndex>();
-        var composer = new ProductTextComposer();
-        var texts = Products.Select(composer.Compose).ToArray();
-        var vectors = await embedder.EmbedAsync(texts, EmbeddingPurpose.Document, token);
-        var generation = await index.CreateGenerationAsync(new IndexModel(embedder.Model.Name, embedder.Dimensions), token);
-        var records = Products.Select((p, i) => new IndexRecord(p, vectors[i], ProductTextComposer.ContentHash(texts[i]))).ToList();
-        await index.UpsertAsync(generation.Name, records, token);
-        await index.ActivateGenerationAsync(generation.Name, token);
-        Generation = generation.Name;
+        Generation = await ApiHost.SeedLiveGenerationAsync(Factory.Services, Products, token);
     }
 
     public async ValueTask DisposeAsync()
