@@ -15,13 +15,14 @@ internal sealed record LoadOptions
           --warmup <s>          unmeasured seconds before each level (default 5)
           --k <n>               results per search (default 10)
           --mode <m>            search mode sent as &mode= (dense, lexical, hybrid); default: the server's
-          --api-key <key>       sent as X-Api-Key (only if the server rate-limits anonymous clients)
           --json <file>         also write the results as JSON
           --help                this text
 
         Each client sends the next query as soon as its previous answer arrives; queries are taken
         in turn from the file, so with more requests than queries they repeat: run the server with
-        Search__QueryCacheSize=0 to measure the model on every request.
+        Search__QueryCacheSize=0 to measure the model on every request, and with
+        Api__RateLimit__PermitLimit=0: the public rate limit (per client IP) would otherwise answer
+        most requests with 429, and the run fails when it does.
         Latency is measured here, from sending the request to reading the whole body; the server's
         Server-Timing header (embed, search) splits it into embedding, index search and the rest
         (HTTP, JSON, queueing).
@@ -40,8 +41,6 @@ internal sealed record LoadOptions
     public int K { get; init; } = 10;
 
     public string? Mode { get; init; }
-
-    public string? ApiKey { get; init; }
 
     public string? JsonPath { get; init; }
 
@@ -69,7 +68,6 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var w) && w <= 600 ? w : throw new ArgumentException($"--warmup: '{value}' is not a number of seconds from 0 to 600.")) },
                 "--k" => options with { K = PositiveInt("--k", value, 100) },
                 "--mode" => options with { Mode = value is "dense" or "lexical" or "hybrid" ? value : throw new ArgumentException($"--mode: '{value}' is not dense, lexical or hybrid.") },
-                "--api-key" => options with { ApiKey = value },
                 "--json" => options with { JsonPath = value },
                 _ => throw new ArgumentException($"unknown option {name}."),
             };

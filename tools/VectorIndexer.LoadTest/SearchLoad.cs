@@ -19,13 +19,7 @@ internal static class SearchLoad
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         };
-        var client = new HttpClient(handler) { BaseAddress = new Uri(options.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
-        if (options.ApiKey is not null)
-        {
-            client.DefaultRequestHeaders.Add("X-Api-Key", options.ApiKey);
-        }
-
-        return client;
+        return new HttpClient(handler) { BaseAddress = new Uri(options.BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     /// <summary>Fails unless <c>/health/ready</c> answers 200 within a few seconds.</summary>
