@@ -7,9 +7,10 @@ namespace VectorIndexer.Api;
 
 /// <summary>
 /// Turns every unhandled exception into a ProblemDetails without its message: 400 for a request the
-/// framework could not read (413 for a body over the limit), 503 with Retry-After when no generation
-/// is live, the index backend is unreachable or the job store has a transient failure, and a generic
-/// 500 otherwise. The exception itself goes to the log.
+/// framework could not read (413 for a body over the limit), 409 when the live generation cannot serve
+/// the search mode asked for (it predates it: search dense or reindex), 503 with Retry-After when no
+/// generation is live, the index backend is unreachable or the job store has a transient failure, and
+/// a generic 500 otherwise. The exception itself goes to the log.
 /// </summary>
 internal sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -18,6 +19,23 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is SearchModeNotSupportedException)
+        {
+            // A fixed text: the exception's own message names the generation.
+            LogModeNotSupported(logger, httpContext.Request.Path, exception);
+            httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+            return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "The live index generation does not support this search mode.",
+                    Detail = "It was created before this mode existed. " + SearchModeNotSupportedException.Advice,
+                },
+            }).ConfigureAwait(false);
+        }
+
         var (status, title) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is too large."),
@@ -62,4 +80,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request to {Path} failed with {Status}")]
     private static partial void LogFailure(ILogger logger, int status, PathString path, Exception exception);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Request to {Path} refused with 409: the live generation does not support the search mode; reindex to serve it")]
+    private static partial void LogModeNotSupported(ILogger logger, PathString path, Exception exception);
 }

@@ -43,4 +43,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2014, Level = LogLevel.Warning,
         Message = "Collection behind {Target} has no lexical vectors (created before lexical search): hybrid search falls back to dense; reindex to get hybrid results")]
     public static partial void HybridFallsBackToDense(ILogger logger, string target);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Warning,
+        Message = "Generation {Generation} was built with lexical settings that differ from Index:Qdrant:Lexical ({Differences}); its queries and upserts keep using the recorded settings, the configured ones apply to generations built from now on (reindex)")]
+    public static partial void LexicalSettingsRecorded(ILogger logger, string generation, string differences);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning,
+        Message = "Generation {Generation} has lexical settings that cannot be read back ({Reason}; differences from Index:Qdrant:Lexical: {Differences}); its queries and upserts use the configured settings, so its lexical scores may be off until a reindex")]
+    public static partial void LexicalSettingsUnreadable(ILogger logger, string generation, string reason, string differences);
 }

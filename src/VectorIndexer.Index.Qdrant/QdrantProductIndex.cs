@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,9 +20,12 @@ namespace VectorIndexer.Index.Qdrant;
 /// Every point also carries two named sparse vectors, <c>lexical</c> (BM25F over all indexed fields)
 /// and <c>lexical-name</c> (the name fields), encoded here by <see cref="LexicalEncoder"/>; the
 /// collection applies the IDF modifier, so Qdrant supplies IDF from its own statistics.
+/// Each generation records the lexical settings it was built with and keeps encoding its documents
+/// and queries with them; changed settings apply to the generations built after the change.
 /// Searches use the Query API: dense by the default vector, lexical by <c>lexical</c>, hybrid by
-/// prefetching each (with the filter) and fusing with weighted RRF. "Similar" queries by the
-/// stored point's id, server-side.
+/// prefetching each (with the filter) and fusing with weighted RRF; a lexical search of a collection
+/// from before lexical search fails with <see cref="SearchModeNotSupportedException"/>, a hybrid one
+/// falls back to dense. "Similar" queries by the stored point's id, server-side.
 /// Transient gRPC failures are retried (<see cref="QdrantRetryPolicy"/>); the others surface as
 /// <see cref="QdrantIndexException"/>, <see cref="ArgumentException"/> (a request Qdrant rejected
 /// as invalid) or <see cref="GenerationNotFoundException"/>.
@@ -31,6 +35,13 @@ public sealed class QdrantProductIndex : IProductIndex
     private const string ModelMetadataKey = "vectorindexer.model";
     private const string CreatedMetadataKey = "vectorindexer.createdAt";
     private const string LexicalMetadataKey = "vectorindexer.lexical";
+    private const string LexicalSettingsMetadataKey = "vectorindexer.lexicalSettings";
+
+    /// <summary>
+    /// Qdrant's name of the default (unnamed) vector: the dense one is written under it in named
+    /// form, selected by it, and returned under it when a point's vectors come back as a map.
+    /// </summary>
+    private const string DenseVectorName = "";
 
     /// <summary>The sparse vector of BM25F over every indexed field.</summary>
     public const string LexicalVectorName = "lexical";
@@ -42,6 +53,9 @@ public sealed class QdrantProductIndex : IProductIndex
     private const int MaxProductIdLength = 128;
     private static readonly WithVectorsSelector NoVectors = new() { Enable = false };
 
+    /// <summary>Only the dense vector: the sparse ones are derived from the product, not worth the transfer.</summary>
+    private static readonly WithVectorsSelector DenseOnly = new() { Include = new VectorsSelector { Names = { DenseVectorName } } };
+
     private readonly QdrantClient _client;
     private readonly QdrantIndexOptions _options;
     private readonly ProductSchema _schema;
@@ -50,7 +64,10 @@ public sealed class QdrantProductIndex : IProductIndex
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, int> _dimensions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _hasLexical = new(StringComparer.Ordinal);
+    /// <summary>Per collection, the encoder of its recorded lexical settings; null when it has no sparse vectors.</summary>
+    private readonly ConcurrentDictionary<string, LexicalEncoder?> _encoders = new(StringComparer.Ordinal);
+
+    /// <summary>The encoder of the configured settings, recorded in every generation created here.</summary>
     private readonly LexicalEncoder _lexical;
 
     /// <param name="client">The shared client (not disposed here).</param>
@@ -180,6 +197,7 @@ public sealed class QdrantProductIndex : IProductIndex
             [ModelMetadataKey] = model.Name,
             [CreatedMetadataKey] = now.ToUnixTimeMilliseconds(),
             [LexicalMetadataKey] = _lexical.Options.ToString(),
+            [LexicalSettingsMetadataKey] = JsonSerializer.Serialize(_lexical.Options, QdrantJsonContext.Default.LexicalOptions),
         };
         var sparse = new SparseVectorConfig
         {
@@ -221,7 +239,7 @@ public sealed class QdrantProductIndex : IProductIndex
         }
 
         _dimensions[name] = model.Dimensions;
-        _hasLexical[name] = true;
+        _encoders[name] = _lexical;
         Log.GenerationCreated(_logger, name, model.Name, model.Dimensions, indexes);
         return new IndexGeneration(name, model, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), IsLive: false);
     }
@@ -262,6 +280,7 @@ public sealed class QdrantProductIndex : IProductIndex
         await EnsureExistsAsync(generation, cancellationToken);
         await CallAsync("drop collection", generation, token => _client.DeleteCollectionAsync(generation, cancellationToken: token), cancellationToken);
         _dimensions.TryRemove(generation, out _);
+        _encoders.TryRemove(generation, out _);
         Log.GenerationDropped(_logger, generation);
     }
 
@@ -274,7 +293,7 @@ public sealed class QdrantProductIndex : IProductIndex
         var collection = generation ?? await GetLiveCollectionAsync(cancellationToken) ?? throw NoLiveGeneration();
         RequireGenerationName(collection);
         var dimensions = await GetDimensionsAsync(collection, cancellationToken);
-        var lexical = _hasLexical.GetValueOrDefault(collection) ? _lexical : null;
+        var lexical = _encoders.GetValueOrDefault(collection);
 
         // Every record is checked before anything is written; a product listed twice is written
         // once, as its last record, whatever the batching.
@@ -320,7 +339,7 @@ public sealed class QdrantProductIndex : IProductIndex
         var points = await CallAsync(
             "retrieve",
             generation,
-            token => _client.RetrieveAsync(target, ProductPointId.For(productId), withPayload: true, withVectors: true, cancellationToken: token),
+            token => _client.RetrieveAsync(target, [ProductPointId.For(productId)], payloadSelector: true, vectorSelector: DenseOnly, cancellationToken: token),
             cancellationToken);
         if (points.Count == 0)
         {
@@ -330,7 +349,9 @@ public sealed class QdrantProductIndex : IProductIndex
         // Qdrant keeps cosine vectors normalised to unit length; that is the vector returned
         // (the default, unnamed one; the sparse vectors are derived from the product).
         var point = points[0];
-        return new IndexRecord(QdrantPayload.ReadProduct(point.Payload), ReadVector(point.Vectors), QdrantPayload.ReadContentHash(point.Payload) ?? string.Empty);
+        var vector = ReadDenseVector(point.Vectors)
+            ?? throw new QdrantIndexException($"The point of product '{productId}' in '{target}' came back without its dense vector; reindex the product.");
+        return new IndexRecord(QdrantPayload.ReadProduct(point.Payload), vector, QdrantPayload.ReadContentHash(point.Payload) ?? string.Empty);
     }
 
     /// <inheritdoc />
@@ -386,7 +407,14 @@ public sealed class QdrantProductIndex : IProductIndex
             return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
         }
 
-        var terms = _lexical.EncodeQuery(query.Text!);
+        // The query is encoded as the generation's documents were: with its recorded settings.
+        var encoder = await GetEncoderAsync(generation, cancellationToken);
+        if (encoder is null)
+        {
+            return await WithoutLexicalVectorsAsync(query, target, generation, filter, innerException: null, cancellationToken);
+        }
+
+        var terms = encoder.EncodeQuery(query.Text!);
         try
         {
             if (query.Mode == SearchMode.Lexical)
@@ -405,15 +433,39 @@ public sealed class QdrantProductIndex : IProductIndex
         }
         catch (ArgumentException ex) when (IsMissingLexicalVector(ex))
         {
-            if (query.Mode == SearchMode.Lexical)
-            {
-                throw new InvalidOperationException(
-                    $"The collection behind '{target}' has no lexical vectors (it was created before lexical search): search it with mode dense, or reindex.", ex);
-            }
-
-            Log.HybridFallsBackToDense(_logger, target);
-            return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+            // The live alias moved to a collection from before lexical search since it was resolved.
+            return await WithoutLexicalVectorsAsync(query, target, generation, filter, ex, cancellationToken);
         }
+    }
+
+    /// <summary>A lexical or hybrid search of a collection without sparse vectors: lexical fails, hybrid is served dense.</summary>
+    private async Task<IReadOnlyList<SearchHit>> WithoutLexicalVectorsAsync(
+        VectorQuery query, string target, string? generation, Filter? filter, Exception? innerException, CancellationToken cancellationToken)
+    {
+        if (query.Mode == SearchMode.Lexical)
+        {
+            throw new SearchModeNotSupportedException(query.Mode, target, innerException);
+        }
+
+        Log.HybridFallsBackToDense(_logger, target);
+        return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+    }
+
+    /// <summary>
+    /// The encoder of the generation searched (the live one: resolved through the alias, one
+    /// look-up), from its recorded settings; null when the collection has no sparse vectors.
+    /// </summary>
+    /// <exception cref="GenerationNotFoundException">The generation does not exist, or none is live.</exception>
+    private async Task<LexicalEncoder?> GetEncoderAsync(string? generation, CancellationToken cancellationToken)
+    {
+        var collection = generation ?? await GetLiveCollectionAsync(cancellationToken) ?? throw NoLiveGeneration();
+        if (_encoders.TryGetValue(collection, out var known))
+        {
+            return known;
+        }
+
+        await GetDimensionsAsync(collection, cancellationToken);
+        return _encoders.GetValueOrDefault(collection);
     }
 
     /// <summary>
@@ -648,23 +700,22 @@ public sealed class QdrantProductIndex : IProductIndex
         return point;
     }
 
-    private static float[] ReadVector(VectorsOutput? vectors)
+    /// <summary>
+    /// The dense (default) vector of a retrieved point, or null when it has none. Qdrant returns a
+    /// point's vectors in the single form when the default vector is all there is (all that was
+    /// selected, or a point without sparse vectors) and as a map otherwise, the default one under
+    /// <c>""</c>. Inside, servers before 1.17 fill the deprecated flat <c>data</c> field and later
+    /// ones the typed <c>dense</c> one; <see cref="VectorOutput.GetDenseVector"/> reads either.
+    /// </summary>
+    internal static float[]? ReadDenseVector(VectorsOutput? vectors)
     {
-        var vector = vectors?.Vector;
-        if (vector is null)
+        var output = vectors?.VectorsOptionsCase switch
         {
-            return [];
-        }
-
-        if (vector.Dense is { } dense)
-        {
-            return [.. dense.Data];
-        }
-
-        // Servers that predate the typed vector output fill only the deprecated flat field.
-#pragma warning disable CS0612, CS0618
-        return [.. vector.Data];
-#pragma warning restore CS0612, CS0618
+            VectorsOutput.VectorsOptionsOneofCase.Vector => vectors.Vector,
+            VectorsOutput.VectorsOptionsOneofCase.Vectors when vectors.Vectors.Vectors.TryGetValue(DenseVectorName, out var dense) => dense,
+            _ => null,
+        };
+        return output?.GetDenseVector() is { Data.Count: > 0 } vector ? [.. vector.Data] : null;
     }
 
     private IEnumerable<(string Field, PayloadSchemaType Type)> PayloadIndexes()
@@ -711,7 +762,7 @@ public sealed class QdrantProductIndex : IProductIndex
         var info = await CallAsync("describe collection", name, token => _client.GetCollectionInfoAsync(name, token), cancellationToken);
         var dimensions = (int)(info.Config?.Params?.VectorsConfig?.Params?.Size ?? 0);
         _dimensions[name] = dimensions;
-        _hasLexical[name] = HasLexical(info);
+        RememberLexical(name, info);
         var metadata = info.Config?.Metadata;
         var model = metadata is not null && metadata.TryGetValue(ModelMetadataKey, out var m) && m.KindCase == Value.KindOneofCase.StringValue
             ? m.StringValue
@@ -735,7 +786,7 @@ public sealed class QdrantProductIndex : IProductIndex
 
     private async Task<int> GetDimensionsAsync(string collection, CancellationToken cancellationToken)
     {
-        if (_dimensions.TryGetValue(collection, out var known))
+        if (_dimensions.TryGetValue(collection, out var known) && _encoders.ContainsKey(collection))
         {
             return known;
         }
@@ -743,13 +794,88 @@ public sealed class QdrantProductIndex : IProductIndex
         var info = await CallAsync("describe collection", collection, token => _client.GetCollectionInfoAsync(collection, token), cancellationToken);
         var dimensions = (int)(info.Config?.Params?.VectorsConfig?.Params?.Size ?? 0);
         _dimensions[collection] = dimensions;
-        _hasLexical[collection] = HasLexical(info);
+        RememberLexical(collection, info);
         return dimensions;
     }
 
     /// <summary>Whether the collection was created with our sparse vectors (collections from before lexical search were not).</summary>
     private static bool HasLexical(CollectionInfo info) =>
         info.Config?.Params?.SparseVectorsConfig?.Map is { } map && map.ContainsKey(LexicalVectorName) && map.ContainsKey(NameVectorName);
+
+    /// <summary>
+    /// Works out, once per collection, which encoder its documents and queries use, and warns when
+    /// its recorded settings differ from the configured ones (a collection's metadata never changes).
+    /// </summary>
+    private void RememberLexical(string collection, CollectionInfo info)
+    {
+        if (!_encoders.ContainsKey(collection))
+        {
+            _encoders.TryAdd(collection, HasLexical(info) ? RecordedEncoder(collection, info.Config?.Metadata) : null);
+        }
+    }
+
+    /// <summary>
+    /// The encoder of the settings a collection records: the configured one when they are the same;
+    /// one of the recorded settings when they differ; the configured one, with a warning, when the
+    /// recorded settings cannot be read back (generations whose metadata holds only their text form).
+    /// </summary>
+    private LexicalEncoder RecordedEncoder(string collection, Google.Protobuf.Collections.MapField<string, Value>? metadata)
+    {
+        var configured = _lexical.Options.ToString();
+        string? text = metadata is not null && metadata.TryGetValue(LexicalMetadataKey, out var t) && t.KindCase == Value.KindOneofCase.StringValue ? t.StringValue : null;
+        if (metadata is null || !metadata.TryGetValue(LexicalSettingsMetadataKey, out var json) || json.KindCase != Value.KindOneofCase.StringValue)
+        {
+            if (!string.Equals(text, configured, StringComparison.Ordinal))
+            {
+                Log.LexicalSettingsUnreadable(
+                    _logger,
+                    collection,
+                    text is null ? "none recorded" : "recorded as text only",
+                    text is null ? "unknown" : LexicalDifferences(text, configured));
+            }
+
+            return _lexical;
+        }
+
+        LexicalOptions recorded;
+        try
+        {
+            recorded = JsonSerializer.Deserialize(json.StringValue, QdrantJsonContext.Default.LexicalOptions)
+                ?? throw new JsonException("the recorded settings are null");
+            recorded.ThrowIfInvalid();
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or NotSupportedException)
+        {
+            Log.LexicalSettingsUnreadable(_logger, collection, ex.Message, text is null ? "unknown" : LexicalDifferences(text, configured));
+            return _lexical;
+        }
+
+        var recordedText = recorded.ToString();
+        if (string.Equals(recordedText, configured, StringComparison.Ordinal))
+        {
+            return _lexical;
+        }
+
+        Log.LexicalSettingsRecorded(_logger, collection, LexicalDifferences(recordedText, configured));
+        return new LexicalEncoder(recorded);
+    }
+
+    /// <summary>
+    /// The parts of two <see cref="LexicalOptions.ToString"/> texts that differ, as
+    /// "recorded → configured" pairs (the whole texts when their shapes differ).
+    /// </summary>
+    internal static string LexicalDifferences(string recorded, string configured)
+    {
+        var before = recorded.Split("; ");
+        var after = configured.Split("; ");
+        if (before.Length != after.Length)
+        {
+            return $"recorded '{recorded}', configured '{configured}'";
+        }
+
+        var differences = before.Zip(after).Where(p => !string.Equals(p.First, p.Second, StringComparison.Ordinal)).Select(p => $"{p.First} → {p.Second}").ToList();
+        return differences.Count == 0 ? "none" : "recorded → configured: " + string.Join("; ", differences);
+    }
 
     private async Task<bool> ExistsAsync(string? generation, CancellationToken cancellationToken)
     {

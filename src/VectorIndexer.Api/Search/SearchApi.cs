@@ -25,10 +25,12 @@ public static class SearchApi
         group.MapGet("/", SearchAsync)
             .WithName("SearchProducts")
             .WithSummary("Products best matching the query (mode dense, lexical or hybrid), narrowed by query-string filters.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPost("/", SearchWithFilterAsync)
             .WithName("SearchProductsWithFilter")
             .WithSummary("Products best matching the query (mode dense, lexical or hybrid), narrowed by a filter in the JSON filter model.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
