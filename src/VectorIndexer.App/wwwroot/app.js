@@ -190,7 +190,7 @@ function showWelcome() {
   ui.more.hidden = true;
   setSummary('');
   showMessage('Search the catalogue by meaning',
-    'Type what you need in your own words; results are ranked by how close they are in meaning, not by matching words. Try one of these:',
+    'Type what you need in your own words; results are ranked by meaning and by the words you use together. Try one of these:',
     SUGGESTIONS);
 }
 
@@ -243,16 +243,31 @@ async function refreshStatus() {
   return status;
 }
 
+// Delay before retrying a search that answered 503 while nothing was being indexed (no live
+// index with indexing at start off, or the index unreachable); doubles up to a minute.
+let blindRetryDelay = 0;
+
 function watchIndexing(retry) {
   clearTimeout(statusTimer);
+  let sawIndexing = false;
   const tick = async () => {
     const status = await refreshStatus();
     if (status && status.phase === 'failed') return;
-    if (status && (status.phase === 'ready' || status.phase === 'off')) {
+    if (status && (status.phase === 'indexing' || status.phase === 'starting')) {
+      sawIndexing = true;
+      blindRetryDelay = 0;
+      statusTimer = setTimeout(tick, 1500);
+      return;
+    }
+    if (sawIndexing && status && status.phase === 'ready') {
       retry();
       return;
     }
-    statusTimer = setTimeout(tick, 1500);
+    // Search answered 503 but nothing is being built: retry, more slowly each time.
+    blindRetryDelay = Math.min(Math.max(2000, blindRetryDelay * 2), 60000);
+    showMessage('Search is not available yet',
+      `No index is live yet, or the index cannot be reached. Trying again in ${Math.round(blindRetryDelay / 1000)} s.`, []);
+    statusTimer = setTimeout(retry, blindRetryDelay);
   };
   tick();
 }
@@ -302,7 +317,7 @@ function renderItems(items) {
     if (item.inStock === false) { stock.textContent = 'Out of stock'; stock.classList.add('out'); }
     const score = card.querySelector('.score');
     score.textContent = `score ${item.score.toFixed(3)}`;
-    score.title = 'How well it matches; higher is better (cosine similarity in dense search, a fused rank score in hybrid search)';
+    score.title = 'How well it matches; higher is better (cosine similarity in dense search, BM25F in lexical search, a fused rank score in hybrid search)';
     const similar = card.querySelector('.similar');
     similar.addEventListener('click', () => {
       const params = new URLSearchParams(location.search);
