@@ -3,7 +3,7 @@
 # CUDA base images carry no curl or wget). Sends `GET PATH` to 127.0.0.1:PORT and exits 0 when the
 # status code of the answer matches STATUS, an extended regular expression (default 200).
 #
-#   http-probe 8080 /health/live              # the query API
+#   http-probe 8080 /health/live              # the query API and the workers
 #   http-probe 8080 / '[1-5][0-9][0-9]'       # any answer: the process serves HTTP
 set -euo pipefail
 

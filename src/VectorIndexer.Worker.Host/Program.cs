@@ -5,9 +5,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddEmbedding();
 builder.AddProductIndex();
 builder.Services.AddIndexingWorker();
+builder.Services.AddHealthChecks()
+    .AddIndexingWorkerChecks()
+    .AddProductIndexCheck(WorkerHealthEndpointExtensions.ReadyTag);
 
 var app = builder.Build();
 
+app.MapWorkerHealth();
 app.MapIndexingDashboard();
 app.Services.GetRequiredService<IndexingJobScheduler>().ConfigureRecurringReindex();
 

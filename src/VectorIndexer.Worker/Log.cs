@@ -34,8 +34,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4010, Level = LogLevel.Error, Message = "Job {JobId} failed for good: {Reason}")]
     public static partial void JobFailed(ILogger logger, string jobId, string reason);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Worker uses {Storage} job storage ({Location}), {Workers} workers, invisibility timeout {Invisibility} (sliding: {Sliding})")]
-    public static partial void StorageConfigured(ILogger logger, string storage, string location, int workers, TimeSpan invisibility, bool sliding);
+    // Logged by every process with the job layer, API-only ones included (they only enqueue).
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Indexing jobs use {Storage} job storage ({Location})")]
+    public static partial void StorageConfigured(ILogger logger, string storage, string location);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Indexed {Count} products into {Generation}: {Embedded} embedded, {Reused} vectors reused")]
     public static partial void BatchIndexed(ILogger logger, int count, string generation, int embedded, int reused);
@@ -60,4 +61,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4019, Level = LogLevel.Information, Message = "Worker stores: pending batches in {Batches}, job statuses in {Statuses}")]
     public static partial void StoresConfigured(ILogger logger, string batches, string statuses);
+
+    // Logged only where a Hangfire server runs the jobs (AddIndexingWorker).
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Information, Message = "Job server runs {Workers} workers on {Storage} job storage, invisibility timeout {Invisibility} (sliding: {Sliding}), shutdown timeout {ShutdownTimeout}")]
+    public static partial void ServerConfigured(ILogger logger, int workers, string storage, TimeSpan invisibility, bool sliding, TimeSpan shutdownTimeout);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Readiness probe: the {Component} failed")]
+    public static partial void ProbeFailed(ILogger logger, string component, Exception exception);
 }

@@ -121,6 +121,9 @@ public static class WorkerServiceCollectionExtensions
             server.WorkerCount = options.WorkerCount;
             server.ShutdownTimeout = options.ShutdownTimeout;
             server.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WorkerServiceCollectionExtensions).FullName!);
+            var postgres = options.Storage == WorkerStorage.PostgreSql;
+            Log.ServerConfigured(logger, options.WorkerCount, postgres ? "PostgreSQL" : "SQLite", options.EffectiveInvisibilityTimeout, postgres && options.UseSlidingInvisibilityTimeout, options.ShutdownTimeout);
         });
         return services;
     }
@@ -176,12 +179,12 @@ public static class WorkerServiceCollectionExtensions
                 UseSlidingInvisibilityTimeout = options.UseSlidingInvisibilityTimeout,
             };
             // The connection string is never logged: it holds the password.
-            Log.StorageConfigured(logger, "PostgreSQL", $"ConnectionStrings:{WorkerOptions.ConnectionStringName}", options.WorkerCount, options.EffectiveInvisibilityTimeout, options.UseSlidingInvisibilityTimeout);
+            Log.StorageConfigured(logger, "PostgreSQL", $"ConnectionStrings:{WorkerOptions.ConnectionStringName}");
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, postgres), postgres);
         }
 
         var path = Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "hangfire.db");
-        Log.StorageConfigured(logger, "SQLite", path, options.WorkerCount, options.EffectiveInvisibilityTimeout, false);
+        Log.StorageConfigured(logger, "SQLite", path);
         return new SQLiteStorage(path, new SQLiteStorageOptions
         {
             InvisibilityTimeout = options.EffectiveInvisibilityTimeout,

@@ -132,7 +132,7 @@ public sealed partial class DockerfileTests
         var healthCheck = Dockerfile.Last(stage, "HEALTHCHECK");
         Assert.True(healthCheck is not null, $"Stage '{target}' has no HEALTHCHECK.");
         var probe = Dockerfile.ExecForm(healthCheck.Arguments);
-        Assert.Equal(["bash", ComposeTests.HttpProbePath, Dockerfile.Environment(stage)["ASPNETCORE_HTTP_PORTS"]], probe.Take(3));
+        Assert.Equal(["bash", ComposeTests.HttpProbePath, Dockerfile.Environment(stage)["ASPNETCORE_HTTP_PORTS"], "/health/live"], probe);
         Assert.Contains(Dockerfile.Chain(stage).SelectMany(s => s.All("COPY")), c => c.Arguments == "infra/http-probe.sh " + ComposeTests.HttpProbePath);
 
         var entryPoint = Dockerfile.ExecForm(Dockerfile.Last(stage, "ENTRYPOINT")!.Arguments);

@@ -22,8 +22,9 @@ public sealed class ComposeFileTests
         var text = File.ReadAllText(ComposeFile.Path);
 
         Assert.Matches(new Regex("QDRANT__SERVICE__API_KEY: \\$\\{QDRANT_API_KEY"), text);
-        Assert.Contains("\"6333:6333\"", text, StringComparison.Ordinal);
-        Assert.Contains("\"6334:6334\"", text, StringComparison.Ordinal);
+        // Published for tests and hosts outside compose, on this machine only.
+        Assert.Contains("\"127.0.0.1:6333:6333\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"127.0.0.1:6334:6334\"", text, StringComparison.Ordinal);
         Assert.Contains("qdrant-storage:/qdrant/storage", text, StringComparison.Ordinal);
         Assert.Contains("healthcheck:", text, StringComparison.Ordinal);
     }

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VectorIndexer.Api.Search;
-using VectorIndexer.Core.Indexing;
+using VectorIndexer.Index.Hosting;
 
 namespace VectorIndexer.Api.Health;
 
-/// <summary>Ready when the embedding model loads, the index answers and a generation of that model is live.</summary>
+/// <summary>
+/// Ready when the embedding model loads, the index answers and a generation of that model is live.
+/// Whether the index answers is asked the same way as in the worker (<see cref="ProductIndexHealthCheck.ProbeAsync"/>).
+/// </summary>
 internal sealed partial class IndexReadinessCheck(IServiceProvider services, ILogger<IndexReadinessCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -17,24 +20,19 @@ internal sealed partial class IndexReadinessCheck(IServiceProvider services, ILo
         }
 #pragma warning disable CA1031 // A probe reports any failure as unhealthy; the exception goes to the log, not the response.
         catch (Exception ex)
+#pragma warning restore CA1031
         {
             LogProbeFailed(logger, "embedding model", ex);
             return HealthCheckResult.Unhealthy("The embedding model could not be loaded.");
         }
 
-        IndexGeneration? live;
-        try
+        var probe = await ProductIndexHealthCheck.ProbeAsync(services, logger, cancellationToken).ConfigureAwait(false);
+        if (!probe.IsReachable)
         {
-            live = await services.GetRequiredService<IProductIndex>().GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Unhealthy(ProductIndexHealthCheck.UnreachableDescription);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogProbeFailed(logger, "product index", ex);
-            return HealthCheckResult.Unhealthy("The product index is unreachable.");
-        }
-#pragma warning restore CA1031
 
-        if (live is null)
+        if (probe.LiveGeneration is not { } live)
         {
             return HealthCheckResult.Unhealthy("No index generation is live yet.");
         }

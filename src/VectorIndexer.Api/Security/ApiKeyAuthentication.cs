@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Api.Security;
 
@@ -22,8 +21,8 @@ public static class ApiKeyDefaults
 }
 
 /// <summary>
-/// Checks a presented key against <c>Api:ApiKey</c> in fixed time: both are hashed with SHA-256 and
-/// the hashes compared with <see cref="CryptographicOperations.FixedTimeEquals"/>, so neither the
+/// Checks a presented key against <c>Api:ApiKey</c> in fixed time (<see cref="SecretComparer"/>): both
+/// are hashed with SHA-256 and the hashes compared in fixed time, so neither the
 /// content nor the length of the key shows in the timing. Holds only the hash of the key.
 /// </summary>
 internal sealed class ApiKeyVerifier
@@ -34,21 +33,14 @@ internal sealed class ApiKeyVerifier
     {
         ArgumentNullException.ThrowIfNull(options);
         var key = options.Value.ApiKey;
-        _expectedHash = string.IsNullOrEmpty(key) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        _expectedHash = string.IsNullOrEmpty(key) ? null : SecretComparer.HashSecret(key);
     }
 
     public bool IsConfigured => _expectedHash is not null;
 
     public bool Verify(string? presented)
     {
-        if (_expectedHash is null || presented is null)
-        {
-            return false;
-        }
-
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented), hash);
-        return CryptographicOperations.FixedTimeEquals(hash, _expectedHash);
+        return _expectedHash is not null && SecretComparer.MatchesHash(presented, _expectedHash);
     }
 }
 

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using Hangfire.Dashboard;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Worker.Dashboard;
 
@@ -14,6 +14,8 @@ namespace VectorIndexer.Worker.Dashboard;
 /// <c>Worker:Dashboard:ApiKey</c>) or the configured basic-authentication credentials
 /// (<c>Worker:Dashboard:Username</c>/<c>Password</c>). With nothing configured the dashboard is
 /// closed: Hangfire answers 401 to a request without credentials and 403 to one with wrong ones.
+/// Keys and credentials are compared with <see cref="SecretComparer"/> (SHA-256 hashes of both sides
+/// in fixed time), so the timing reveals neither their content nor their length.
 /// </summary>
 public sealed class WorkerDashboardAuthorizationFilter : IDashboardAuthorizationFilter
 {
@@ -43,7 +45,7 @@ public sealed class WorkerDashboardAuthorizationFilter : IDashboardAuthorization
         if (!string.IsNullOrEmpty(_options.ApiKey)
             && http.Request.Headers.TryGetValue(ApiKeyHeader, out var key)
             && key.Count == 1
-            && FixedTimeEquals(key[0], _options.ApiKey))
+            && SecretComparer.FixedTimeEquals(key[0], _options.ApiKey))
         {
             return true;
         }
@@ -51,7 +53,7 @@ public sealed class WorkerDashboardAuthorizationFilter : IDashboardAuthorization
         if (!string.IsNullOrEmpty(_options.Username) && !string.IsNullOrEmpty(_options.Password))
         {
             if (TryReadBasic(http.Request, out var user, out var password)
-                && FixedTimeEquals(user, _options.Username) & FixedTimeEquals(password, _options.Password))
+                && SecretComparer.FixedTimeEquals(user, _options.Username) & SecretComparer.FixedTimeEquals(password, _options.Password))
             {
                 return true;
             }
@@ -102,7 +104,4 @@ public sealed class WorkerDashboardAuthorizationFilter : IDashboardAuthorization
         password = decoded[(colon + 1)..];
         return true;
     }
-
-    private static bool FixedTimeEquals(string? given, string expected) =>
-        given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

@@ -1,4 +1,7 @@
 using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using VectorIndexer.Worker.Dashboard;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,6 +16,7 @@ public static class DashboardEndpointExtensions
     /// Maps the Hangfire dashboard at <see cref="DashboardPath"/>: open to local requests in
     /// Development, elsewhere only with <c>Worker:Dashboard</c>'s key or credentials; closed when
     /// neither is configured. Operators start a reindex there ("Recurring jobs", "Trigger now").
+    /// Needs <c>AddIndexingClient()</c> or <c>AddIndexingWorker()</c> (the job storage and options).
     /// </summary>
     public static IEndpointConventionBuilder MapIndexingDashboard(this IEndpointRouteBuilder endpoints)
     {
