@@ -18,9 +18,7 @@ app.MapProductsApi().RequirePublicRateLimit();
 app.MapHealthApi();
 app.MapIndexingApi();
 app.MapAppStatusApi();
-
-// Pending: the dashboard, once MapIndexingDashboard moves from VectorIndexer.Worker.Host into VectorIndexer.Worker.
-// app.MapIndexingDashboard();
+app.MapIndexingDashboard();
 
 await app.RunAsync();
 
