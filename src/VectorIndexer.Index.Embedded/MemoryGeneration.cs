@@ -232,16 +232,9 @@ internal sealed class MemoryGeneration : IDisposable
             }
 
             var words = Bits.WordsFor(_highWater);
-            var filtered = filter is null ? null : ArrayPool<ulong>.Shared.Rent(words);
+            var filtered = RentCandidates(filter, words, out var candidates);
             try
             {
-                var candidates = _occupied;
-                if (filtered is not null)
-                {
-                    _columns.Evaluate(filter!, _occupied.AsSpan(0, words), filtered.AsSpan(0, words));
-                    candidates = filtered;
-                }
-
                 if (mode == SearchMode.Lexical)
                 {
                     var keep = (int)Math.Min(end, _slots.Count);
@@ -261,10 +254,7 @@ internal sealed class MemoryGeneration : IDisposable
             }
             finally
             {
-                if (filtered is not null)
-                {
-                    ArrayPool<ulong>.Shared.Return(filtered);
-                }
+                ReturnCandidates(filtered);
             }
         }
         finally
@@ -313,24 +303,42 @@ internal sealed class MemoryGeneration : IDisposable
         }
 
         var words = Bits.WordsFor(_highWater);
-        var filtered = filter is null ? null : ArrayPool<ulong>.Shared.Rent(words);
+        var filtered = RentCandidates(filter, words, out var candidates);
         try
         {
-            var candidates = _occupied;
-            if (filtered is not null)
-            {
-                _columns.Evaluate(filter!, _occupied.AsSpan(0, words), filtered.AsSpan(0, words));
-                candidates = filtered;
-            }
 
             return ToHits(RankDense(query, candidates, words, keep, scoreThreshold ?? float.NegativeInfinity, excludeSlot, cancellationToken), offset);
         }
         finally
         {
-            if (filtered is not null)
-            {
-                ArrayPool<ulong>.Shared.Return(filtered);
-            }
+            ReturnCandidates(filtered);
+        }
+    }
+
+    /// <summary>
+    /// The slots a search may return: those matching <paramref name="filter"/> in a bitset rented
+    /// from the pool (returned, to give back with <see cref="ReturnCandidates"/>), or every occupied
+    /// slot when there is no filter (null returned).
+    /// </summary>
+    private ulong[]? RentCandidates(ProductFilter? filter, int words, out ulong[] candidates)
+    {
+        if (filter is null)
+        {
+            candidates = _occupied;
+            return null;
+        }
+
+        var filtered = ArrayPool<ulong>.Shared.Rent(words);
+        _columns.Evaluate(filter, _occupied.AsSpan(0, words), filtered.AsSpan(0, words));
+        candidates = filtered;
+        return filtered;
+    }
+
+    private static void ReturnCandidates(ulong[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
         }
     }
 
