@@ -113,9 +113,20 @@ public sealed class OnnxEmbedder : IDisposable
 
     /// <summary>Embeds <paramref name="texts"/>; the vectors come back in input order.</summary>
     /// <exception cref="ArgumentException">A text is null, empty or only whitespace.</exception>
-    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingPurpose purpose = EmbeddingPurpose.Document, CancellationToken cancellationToken = default)
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingPurpose purpose = EmbeddingPurpose.Document, CancellationToken cancellationToken = default) =>
+        EmbedAsync(texts, purpose, _options.MaxBatchSize, _options.MaxTokensPerBatch, cancellationToken);
+
+    /// <summary>
+    /// Embeds <paramref name="texts"/> with this call's own bounds on a model call (in place of
+    /// <c>Embedding:MaxBatchSize</c> and <c>Embedding:MaxTokensPerBatch</c>), for callers whose texts
+    /// differ from the documents those settings are tuned for, such as batches of short queries.
+    /// </summary>
+    /// <exception cref="ArgumentException">A text is null, empty or only whitespace.</exception>
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, EmbeddingPurpose purpose, int maxBatchSize, int maxTokensPerBatch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxTokensPerBatch);
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (var i = 0; i < texts.Count; i++)
         {
@@ -148,7 +159,7 @@ public sealed class OnnxEmbedder : IDisposable
 
             Interlocked.Add(ref _tokenizationTicks, Stopwatch.GetTimestamp() - tokenizeStart);
 
-            var plan = PlanBatches(encoded);
+            var plan = PlanBatches(encoded, maxBatchSize, maxTokensPerBatch);
             batches += plan.Count;
             if (plan.Count == 1)
             {
@@ -190,7 +201,7 @@ public sealed class OnnxEmbedder : IDisposable
     }
 
     /// <summary>Sorted by length, cut where the batch is full or its padded size would exceed the token budget.</summary>
-    private List<ArraySegment<Encoded>> PlanBatches(Encoded[] encoded)
+    private static List<ArraySegment<Encoded>> PlanBatches(Encoded[] encoded, int maxBatchSize, int maxTokensPerBatch)
     {
         Array.Sort(encoded, static (a, b) => a.Ids.Length != b.Ids.Length ? a.Ids.Length.CompareTo(b.Ids.Length) : a.Index.CompareTo(b.Index));
         var plan = new List<ArraySegment<Encoded>>();
@@ -199,8 +210,8 @@ public sealed class OnnxEmbedder : IDisposable
         {
             var end = start + 1;
             while (end < encoded.Length
-                   && end - start < _options.MaxBatchSize
-                   && (end - start + 1) * encoded[end].Ids.Length <= _options.MaxTokensPerBatch)
+                   && end - start < maxBatchSize
+                   && (end - start + 1) * encoded[end].Ids.Length <= maxTokensPerBatch)
             {
                 end++;
             }

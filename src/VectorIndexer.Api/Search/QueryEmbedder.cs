@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using VectorIndexer.Embedding;
 
 namespace VectorIndexer.Api.Search;
@@ -12,13 +13,40 @@ public interface IQueryEmbedder
     ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken);
 }
 
-/// <summary>Embeds queries with the shared <see cref="OnnxEmbedder"/>.</summary>
-public sealed class OnnxQueryEmbedder(OnnxEmbedder embedder) : IQueryEmbedder
+/// <summary>
+/// Embeds queries with the shared <see cref="OnnxEmbedder"/>, concurrent ones together in one model
+/// call (<see cref="QueryBatcher"/>, up to <c>Search:QueryBatchSize</c> queries and
+/// <c>Search:QueryBatchMaxTokens</c> padded tokens a call, <c>Embedding:Concurrency</c> calls at once).
+/// </summary>
+public sealed class OnnxQueryEmbedder : IQueryEmbedder, IAsyncDisposable, IDisposable
 {
-    public string ModelName => embedder.Model.Name;
+    private readonly OnnxEmbedder _embedder;
+    private readonly int _maxBatchSize;
+    private readonly int _maxTokensPerBatch;
+    private readonly QueryBatcher _batcher;
 
-    public async ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
-        await embedder.EmbedAsync(query, EmbeddingPurpose.Query, cancellationToken).ConfigureAwait(false);
+    public OnnxQueryEmbedder(OnnxEmbedder embedder, IOptions<SearchOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(options);
+        _embedder = embedder;
+        _maxBatchSize = options.Value.QueryBatchSize;
+        _maxTokensPerBatch = options.Value.QueryBatchMaxTokens;
+        _batcher = new QueryBatcher(EmbedBatchAsync, options.Value.QueryBatchSize, embedder.Concurrency);
+    }
+
+    public string ModelName => _embedder.Model.Name;
+
+    public ValueTask<float[]> EmbedQueryAsync(string query, CancellationToken cancellationToken) =>
+        _batcher.EmbedAsync(query, cancellationToken);
+
+    public ValueTask DisposeAsync() => _batcher.DisposeAsync();
+
+    public void Dispose() => _batcher.Dispose();
+
+    // The engine's own bounds are tuned for long product texts; a batch of short queries gets its own.
+    private Task<float[][]> EmbedBatchAsync(IReadOnlyList<string> queries, CancellationToken cancellationToken) =>
+        _embedder.EmbedAsync(queries, EmbeddingPurpose.Query, _maxBatchSize, _maxTokensPerBatch, cancellationToken);
 }
 
 /// <summary>

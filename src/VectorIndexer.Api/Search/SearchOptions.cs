@@ -13,6 +13,20 @@ public sealed class SearchOptions
     public int QueryCacheSize { get; set; } = 1024;
 
     /// <summary>
+    /// Most queries of concurrent requests embedded together in one model call; a query that finds
+    /// the model free runs at once (no wait timer). 1 disables batching.
+    /// </summary>
+    [Range(1, 256)]
+    public int QueryBatchSize { get; set; } = 16;
+
+    /// <summary>
+    /// Most padded tokens (queries × longest query) in one model call of a query batch; longer
+    /// queries are cut into further calls, a query longer than this runs alone.
+    /// </summary>
+    [Range(8, 1_048_576)]
+    public int QueryBatchMaxTokens { get; set; } = 1024;
+
+    /// <summary>
     /// The search mode when a request names none: hybrid, the best measured (docs/benchmarks.md,
     /// "Search quality"); dense or lexical otherwise.
     /// </summary>
