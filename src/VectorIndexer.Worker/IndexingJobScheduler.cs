@@ -21,6 +21,9 @@ public sealed class IndexingJobScheduler
     /// <summary>The id of the recurring reindex.</summary>
     public const string RecurringReindexId = "vectorindexer-full-reindex";
 
+    /// <summary>The Hangfire distributed lock held while a reindex is looked for and enqueued.</summary>
+    public const string ReindexLockResource = "vectorindexer:enqueue-reindex";
+
     private static readonly string[] ActiveStates = [EnqueuedState.StateName, ProcessingState.StateName, ScheduledState.StateName, AwaitingState.StateName];
 
     private readonly IBackgroundJobClient _jobs;
@@ -41,26 +44,29 @@ public sealed class IndexingJobScheduler
         _options = options.Value;
     }
 
+    /// <summary>How long <see cref="EnqueueReindexAsync"/> waits for another caller's check and enqueue.</summary>
+    public TimeSpan ReindexLockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Enqueues a full reindex from <paramref name="feedLocation"/>; when one is already waiting or
-    /// running, returns its id instead of starting a second.
+    /// running, returns its id instead of starting a second. The check, the enqueue and the status
+    /// run under Hangfire's distributed lock <see cref="ReindexLockResource"/> on the job storage
+    /// (a row lock on SQLite, on PostgreSQL shared by every process on the database), so callers at
+    /// the same instant, in this process or others, get the same job.
     /// </summary>
-    public async Task<string> EnqueueReindexAsync(string feedLocation, string? mapping = null, CancellationToken cancellationToken = default)
+    /// <exception cref="TimeoutException">The lock was not free within <see cref="ReindexLockTimeout"/> (Hangfire's <c>DistributedLockTimeoutException</c>).</exception>
+    public Task<string> EnqueueReindexAsync(string feedLocation, string? mapping = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(feedLocation);
-        foreach (var running in await _statuses.ListUnfinishedAsync(JobKind.FullReindex, cancellationToken))
-        {
-            if (IsActive(running.JobId))
-            {
-                return running.JobId;
-            }
-        }
 
-        var jobId = _jobs.Enqueue<FullReindexJob>(job => job.RunAsync(feedLocation, mapping, CancellationToken.None));
-        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.FullReindex, FeedLocation = feedLocation }, cancellationToken);
-        return jobId;
+        // Hangfire's locks are synchronous, and the SQLite storage's are tied to the thread that took
+        // them (released only from it): the whole critical section runs on one dedicated thread.
+        return Task.Factory.StartNew(
+            () => EnqueueReindexLocked(feedLocation, mapping, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
-
     /// <summary>Stores the products durably, then enqueues the job that applies them.</summary>
     public async Task<ScheduledBatch> EnqueueUpsertAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken = default)
     {
@@ -102,6 +108,25 @@ public sealed class IndexingJobScheduler
             recurring.IsEnabled ? recurring.Cron! : Cron.Never(),
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return recurring.IsEnabled;
+    }
+
+    private string EnqueueReindexLocked(string feedLocation, string? mapping, CancellationToken cancellationToken)
+    {
+        using var connection = _storage.GetConnection();
+        using var held = connection.AcquireDistributedLock(ReindexLockResource, ReindexLockTimeout);
+        foreach (var running in _statuses.ListUnfinishedAsync(JobKind.FullReindex, cancellationToken).GetAwaiter().GetResult())
+        {
+            if (IsActive(running.JobId))
+            {
+                return running.JobId;
+            }
+        }
+
+        var jobId = _jobs.Enqueue<FullReindexJob>(job => job.RunAsync(feedLocation, mapping, CancellationToken.None));
+
+        // Before the lock is released: the next caller finds this job by its status.
+        _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.FullReindex, FeedLocation = feedLocation }, CancellationToken.None).GetAwaiter().GetResult();
+        return jobId;
     }
 
     private bool IsActive(string jobId)

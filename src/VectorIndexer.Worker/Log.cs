@@ -50,9 +50,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Worker store schema {Schema} migrated to version {Version}")]
     public static partial void StoreMigrated(ILogger logger, string schema, int version);
 
-    [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "Reindex {JobId} switched to {Generation}, but replaying the pushed batches after sequence {Sequence} into it failed; run the batches again or reindex")]
-    public static partial void ReplayAfterSwitchFailed(ILogger logger, Exception exception, string jobId, string generation, long sequence);
-
     [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Batch {BatchId}: {Count} earlier pending batches applied first, in sequence order")]
     public static partial void EarlierBatchesApplied(ILogger logger, string batchId, int count);
 
@@ -68,4 +65,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Warning, Message = "Readiness probe: the {Component} failed")]
     public static partial void ProbeFailed(ILogger logger, string component, Exception exception);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Reindex {JobId} switched to {Generation}, but {Count} replayed batches could not be marked applied; they are in the live generation and their jobs apply them again, in order")]
+    public static partial void MarkAppliedAfterSwitchFailed(ILogger logger, Exception exception, string jobId, string generation, int count);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Warning, Message = "Reindex {JobId} did not switch to {Generation} (transient failure); the live index is unchanged, the generation is kept for the retry")]
+    public static partial void ReindexNotSwitched(ILogger logger, Exception exception, string jobId, string generation);
+
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Information, Message = "Reindex {JobId}: generation {Generation} holds the whole feed; resuming at the replay of pushed batches after sequence {Sequence}")]
+    public static partial void ReindexResumedAtReplay(ILogger logger, string jobId, string generation, long sequence);
+
+    [LoggerMessage(EventId = 4025, Level = LogLevel.Warning, Message = "Worker:Storage is sqlite and this process runs no indexing jobs (AddIndexingClient without AddIndexingWorker): pushes and reindexes are accepted and stored under {DataDirectory}, but only a worker host on this machine with the same Worker:DataDirectory runs them. Set Worker:Storage=postgresql and ConnectionStrings:Hangfire here and on the workers, or run a worker host that shares Worker:DataDirectory on this machine.")]
+    public static partial void ClientWithoutLocalWorker(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Reindex {JobId} switched, but releasing the pending-batch apply lock failed")]
+    public static partial void ApplyLockReleaseFailed(ILogger logger, Exception exception, string jobId);
 }

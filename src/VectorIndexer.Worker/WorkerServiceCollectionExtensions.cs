@@ -61,6 +61,9 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<IndexingJobScheduler>();
         services.TryAddSingleton<WorkerDashboardAuthorizationFilter>();
 
+        // Warns at start when this process only enqueues onto SQLite storage that no worker of its own runs.
+        services.AddHostedService<IndexingClientStorageCheck>();
+
         // Registered before AddHangfire, which only adds these when absent: this container's own.
         services.TryAddSingleton(CreateStorage);
         services.TryAddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
@@ -93,6 +96,7 @@ public static class WorkerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddIndexingClient();
+        services.TryAddSingleton<IndexingWorkerMarker>();
         services.TryAddSingleton<VectorIndexer.Worker.Feeds.ICatalogFeedSource, VectorIndexer.Worker.Feeds.CatalogFeedSource>();
 
         // Hangfire stops jobs within its shutdown timeout; the host must wait longer than that.
@@ -195,6 +199,41 @@ public static class WorkerServiceCollectionExtensions
 
 /// <summary>Marks that <see cref="WorkerServiceCollectionExtensions.AddIndexingClient"/> ran.</summary>
 internal sealed class IndexingClientMarker;
+
+/// <summary>Marks that <see cref="WorkerServiceCollectionExtensions.AddIndexingWorker"/> ran: this process runs the jobs.</summary>
+internal sealed class IndexingWorkerMarker;
+
+/// <summary>
+/// At start of a process that only enqueues (<c>AddIndexingClient()</c> without
+/// <c>AddIndexingWorker()</c>) on SQLite storage, outside Development: warns that its pushes are run
+/// only by a worker host on the same machine sharing <c>Worker:DataDirectory</c>.
+/// </summary>
+internal sealed class IndexingClientStorageCheck : IHostedService
+{
+    private readonly IServiceProvider _services;
+    private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
+
+    public IndexingClientStorageCheck(IServiceProvider services, IOptions<WorkerOptions> options, ILogger<IndexingClientStorageCheck> logger)
+    {
+        _services = services;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var development = _services.GetService<IHostEnvironment>()?.IsDevelopment() == true;
+        if (_options.Storage == WorkerStorage.Sqlite && !development && _services.GetService<IndexingWorkerMarker>() is null)
+        {
+            Log.ClientWithoutLocalWorker(_logger, _services.GetRequiredService<WorkerPaths>().DataDirectory);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
 
 /// <summary>The worker's resolved data folder.</summary>
 public sealed record WorkerPaths(string DataDirectory);

@@ -162,8 +162,11 @@ internal sealed class WorkerHarness : IDisposable
 
     public FakeLifetime Lifetime { get; } = new();
 
+    /// <summary>How long the reindex waits for the apply lock before its switch; default the job's own.</summary>
+    public TimeSpan ApplyLockTimeout { get; set; } = FullReindexJob.DefaultApplyLockTimeout;
+
     public FullReindexJob ReindexJob() =>
-        new(Feed, Indexer, Index, Batches, Applier, Statuses, Context, Options, lifetime: Lifetime);
+        new(Feed, Indexer, Index, Batches, Applier, Statuses, Context, Options, lifetime: Lifetime) { ApplyLockTimeout = ApplyLockTimeout };
 
     /// <summary>Runs a reindex as job <paramref name="jobId"/>.</summary>
     public async Task RunReindexAsync(string jobId, string feed, CancellationToken cancellationToken)
@@ -177,5 +180,60 @@ internal sealed class WorkerHarness : IDisposable
         Index.Dispose();
         Lifetime.Dispose();
         _directory.Dispose();
+    }
+}
+
+/// <summary>
+/// The SQLite pending-batch backend with fault hooks, to fail a reindex's replay where a real store
+/// could fail (a busy database, a lock held too long) and to act just before the apply lock is taken.
+/// </summary>
+internal sealed class FaultingPendingBatchBackend : IPendingBatchBackend
+{
+    private readonly SqlitePendingBatchBackend _inner;
+
+    public FaultingPendingBatchBackend(string path) => _inner = new SqlitePendingBatchBackend(path);
+
+    /// <summary>Runs before each apply-lock request (the reindex's and the batch jobs').</summary>
+    public Func<Task>? BeforeApplyLock { get; set; }
+
+    /// <summary>Thrown by <see cref="ListAfterAsync"/> while set.</summary>
+    public Func<long, Exception?>? ListAfterFault { get; set; }
+
+    /// <summary>Thrown by <see cref="MarkAppliedAsync"/> while set.</summary>
+    public Func<string, Exception?>? MarkAppliedFault { get; set; }
+
+    public string Location => _inner.Location;
+
+    /// <summary>A SQLite "database is locked" error, as a busy store raises it (transient).</summary>
+    public static Exception Busy() => new Microsoft.Data.Sqlite.SqliteException("SQLite Error 5: 'database is locked'.", 5);
+
+    public Task<long> InsertAsync(string id, PendingBatchKind kind, string payload, DateTimeOffset createdAt, CancellationToken cancellationToken) =>
+        _inner.InsertAsync(id, kind, payload, createdAt, cancellationToken);
+
+    public Task<PendingBatchRow?> GetAsync(string id, CancellationToken cancellationToken) => _inner.GetAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListAfterAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        ListAfterFault?.Invoke(afterSequence) is { } fault ? Task.FromException<IReadOnlyList<PendingBatchRow>>(fault) : _inner.ListAfterAsync(afterSequence, limit, cancellationToken);
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListUnappliedThroughAsync(long throughSequence, int limit, CancellationToken cancellationToken) =>
+        _inner.ListUnappliedThroughAsync(throughSequence, limit, cancellationToken);
+
+    public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) => _inner.GetLastSequenceAsync(cancellationToken);
+
+    public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) => _inner.GetReplayStartAsync(cancellationToken);
+
+    public Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MarkAppliedFault?.Invoke(id) is { } fault ? Task.FromException(fault) : _inner.MarkAppliedAsync(id, now, cancellationToken);
+
+    public Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => _inner.PurgeAppliedAsync(createdBefore, cancellationToken);
+
+    public async Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (BeforeApplyLock is { } hook)
+        {
+            await hook();
+        }
+
+        return await _inner.AcquireApplyLockAsync(timeout, cancellationToken);
     }
 }

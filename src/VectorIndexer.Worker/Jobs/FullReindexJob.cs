@@ -20,8 +20,14 @@ namespace VectorIndexer.Worker.Jobs;
 /// a cancellation or a fatal error: the new generation is dropped, the live one is untouched, and the
 /// job fails with a message listing the first bad lines.</item>
 /// <item>Pushed batches accepted while it runs are replayed from the <see cref="PendingBatchStore"/>
-/// into the new generation before the switch, and once more after it, in sequence order, under the
-/// store's apply lock (see <see cref="PendingBatchRunner"/>).</item>
+/// into the new generation in sequence order: first without a lock (nothing else writes the new
+/// generation), then, holding the store's apply lock (see <see cref="PendingBatchRunner"/>), the
+/// batches stored since, followed by the switch. No batch job writes to the live generation between
+/// that last replay and the switch, so no batch reaches the old generation only. If the lock is not
+/// free in time or the replay fails, nothing has been switched: the job fails transiently, keeps
+/// its generation and checkpoint, and the retry resumes at the replay without reading the feed
+/// again. After the switch the replayed batches are marked applied; if that fails they stay pending
+/// and their jobs apply them to the live generation again, in order (harmless: they are there).</item>
 /// <item>Resumable: after each batch the generation and feed position are checkpointed in the
 /// <see cref="JobStatusStore"/>. Hangfire runs a job again after a shutdown or a crash; the run
 /// continues into the same generation from the checkpoint (ids are deterministic, so records
@@ -40,8 +46,8 @@ public sealed class FullReindexJob
 
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long the replay after the switch waits for batch jobs applying to the live generation.</summary>
-    private static readonly TimeSpan ReplayLockTimeout = TimeSpan.FromMinutes(10);
+    /// <summary>How long the replay before the switch waits for the apply lock (held by batch jobs applying to the live generation).</summary>
+    internal static readonly TimeSpan DefaultApplyLockTimeout = TimeSpan.FromMinutes(10);
 
     private readonly ICatalogFeedSource _feed;
     private readonly ProductIndexer _indexer;
@@ -79,6 +85,9 @@ public sealed class FullReindexJob
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
+    /// <summary>How long the last replay before the switch waits for the apply lock; then the job fails transiently.</summary>
+    internal TimeSpan ApplyLockTimeout { get; init; } = DefaultApplyLockTimeout;
+
     /// <summary>Rebuilds the index from the feed at <paramref name="feedLocation"/> with field mapping <paramref name="mapping"/> (null: the default).</summary>
     /// <exception cref="IndexingJobException">The feed is unfit (too many bad records, none valid) or the vectors do not fit; not retried.</exception>
     [JobDisplayName("Full reindex from {0}")]
@@ -103,13 +112,22 @@ public sealed class FullReindexJob
 
         status = await StartOrResumeAsync(jobId, status, feedLocation, cancellationToken);
         var generation = status.Generation!;
+        IAsyncDisposable applyLock;
+        Replay replayed;
         try
         {
-            status = await BuildAsync(status, generation, feedLocation, mapping, cancellationToken);
-            ThrowIfUnfit(status, feedLocation);
+            if (status is { Total: { } total } && status.Processed >= total && status.Processed > 0)
+            {
+                // A retry after the whole feed was indexed (the replay or the switch failed): resume at the replay.
+                Log.ReindexResumedAtReplay(_logger, jobId, generation, status.ChangeSequence);
+            }
+            else
+            {
+                status = await BuildAsync(status, generation, feedLocation, mapping, cancellationToken);
+            }
 
-            await ReplayAsync(generation, status.ChangeSequence, markApplied: false, cancellationToken);
-            await _index.ActivateGenerationAsync(generation, cancellationToken);
+            ThrowIfUnfit(status, feedLocation);
+            (applyLock, replayed) = await ReplayAndSwitchAsync(generation, status.ChangeSequence, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && _lifetime?.ApplicationStopping.IsCancellationRequested == true)
         {
@@ -142,23 +160,33 @@ public sealed class FullReindexJob
 
             throw new IndexingJobException(message, ex);
         }
+        catch (Exception ex)
+        {
+            // Transient: nothing was switched. The generation and the checkpoint stay for the retry
+            // (IndexingFailureFilter schedules it, or fails the job and drops the generation after the last).
+            status = await LatestAsync(status);
+            Log.ReindexNotSwitched(_logger, ex, jobId, generation);
+            await _statuses.SaveAsync(status with
+            {
+                State = JobState.Retrying,
+                Message = $"Not switched yet ({ex.GetType().Name}: {ex.Message}); the live index is unchanged. Generation {generation} and its checkpoint are kept: a retry resumes at the replay of pushed batches.",
+            }, CancellationToken.None);
+            throw;
+        }
 
-        // Switched. Batches that arrived during the switch may have gone to the old generation: apply
-        // them again, in order, holding the apply lock so no batch job writes to the live generation
-        // in between (a batch job waiting for it then finds its batch applied).
-        var total = 0;
+        // Switched, still holding the apply lock: mark the replayed batches applied, so their jobs
+        // (and later batches' jobs) do not apply them again. Should this fail, they stay pending and
+        // are applied to the live generation again, in sequence order: nothing is lost.
+        var unmarked = await MarkAppliedAsync(jobId, generation, replayed.Pending);
         try
         {
-            await using (await _batches.AcquireApplyLockAsync(ReplayLockTimeout, CancellationToken.None))
-            {
-                total = await ReplayAsync(generation, status.ChangeSequence, markApplied: true, CancellationToken.None);
-            }
+            await applyLock.DisposeAsync();
         }
-#pragma warning disable CA1031 // The switch is done; a failed replay is logged loudly, not thrown over the switch.
+#pragma warning disable CA1031 // The switch is done; a lock that fails to release (PostgreSQL: the server frees it with its connection) must not fail it.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Log.ReplayAfterSwitchFailed(_logger, ex, jobId, generation, status.ChangeSequence);
+            Log.ApplyLockReleaseFailed(_logger, ex, jobId);
         }
 
         try
@@ -175,13 +203,14 @@ public sealed class FullReindexJob
             Log.DropFailed(_logger, ex, live?.Name ?? "(none)", jobId);
         }
 
-        Log.ReindexSwitched(_logger, jobId, generation, status.Accepted, status.Rejected, total, live?.Name ?? "(none)");
-        await _statuses.SaveAsync(status with
+        Log.ReindexSwitched(_logger, jobId, generation, status.Accepted, status.Rejected, replayed.Count, live?.Name ?? "(none)");
+        var text = string.Create(CultureInfo.InvariantCulture, $"Generation {generation} is live: {status.Accepted} products indexed, {status.Rejected} records rejected, {replayed.Count} pushed batches replayed.");
+        if (unmarked > 0)
         {
-            State = JobState.Succeeded,
-            Eta = TimeSpan.Zero,
-            Message = string.Create(CultureInfo.InvariantCulture, $"Generation {generation} is live: {status.Accepted} products indexed, {status.Rejected} records rejected, {total} pushed batches replayed."),
-        }, CancellationToken.None);
+            text += string.Create(CultureInfo.InvariantCulture, $" {unmarked} of them could not be marked applied; they are in the live generation and their jobs apply them again, in order.");
+        }
+
+        await _statuses.SaveAsync(status with { State = JobState.Succeeded, Eta = TimeSpan.Zero, Message = text }, CancellationToken.None);
     }
 
     private async Task<JobStatus> StartOrResumeAsync(string jobId, JobStatus? status, string feedLocation, CancellationToken cancellationToken)
@@ -336,29 +365,69 @@ public sealed class FullReindexJob
         throw new IndexingJobException(text.ToString());
     }
 
-    private async Task<int> ReplayAsync(string generation, long after, bool markApplied, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replays into <paramref name="generation"/> every batch after <paramref name="after"/>: first
+    /// without the apply lock (the bulk: nothing else writes the new generation), then, under the lock,
+    /// those stored since, and switches. Returns the lock, still held, for marking the batches applied.
+    /// </summary>
+    private async Task<(IAsyncDisposable Lock, Replay Replayed)> ReplayAndSwitchAsync(string generation, long after, CancellationToken cancellationToken)
     {
-        var count = 0;
+        var replayed = new Replay(after);
+        await ReplayAsync(generation, replayed, cancellationToken);
+
+        // Batch jobs apply to the live generation under this lock: while it is held none can write a
+        // batch to the old generation that the new one lacks.
+        var applyLock = await _batches.AcquireApplyLockAsync(ApplyLockTimeout, cancellationToken);
+        try
+        {
+            await ReplayAsync(generation, replayed, cancellationToken);
+            await _index.ActivateGenerationAsync(generation, cancellationToken);
+            return (applyLock, replayed);
+        }
+        catch
+        {
+            await applyLock.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task ReplayAsync(string generation, Replay replayed, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var page = await _batches.ListAfterAsync(after, 500, cancellationToken);
+            var page = await _batches.ListAfterAsync(replayed.Through, 500, cancellationToken);
             if (page.Count == 0)
             {
-                return count;
+                return;
             }
 
             foreach (var batch in page)
             {
                 await _applier.ApplyAsync(generation, batch, cancellationToken);
-                if (markApplied)
-                {
-                    await _batches.MarkAppliedAsync(batch.Id, cancellationToken);
-                }
-
-                after = batch.Sequence;
-                count++;
+                replayed.Add(batch);
             }
         }
+    }
+
+    /// <summary>Marks the replayed batches that were still pending applied; returns how many could not be.</summary>
+    private async Task<int> MarkAppliedAsync(string jobId, string generation, IReadOnlyList<string> batchIds)
+    {
+        for (var i = 0; i < batchIds.Count; i++)
+        {
+            try
+            {
+                await _batches.MarkAppliedAsync(batchIds[i], CancellationToken.None);
+            }
+#pragma warning disable CA1031 // The switch is done and the batches are in the live generation; unmarked, they are only applied again.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.MarkAppliedAfterSwitchFailed(_logger, ex, jobId, generation, batchIds.Count - i);
+                return batchIds.Count - i;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>The status as last checkpointed (the build loop saves its own copies).</summary>
@@ -376,6 +445,30 @@ public sealed class FullReindexJob
 #pragma warning restore CA1031
         {
             Log.DropFailed(_logger, ex, generation, jobId);
+        }
+    }
+
+    /// <summary>What a replay has applied to the new generation so far.</summary>
+    private sealed class Replay(long after)
+    {
+        private readonly List<string> _pending = [];
+
+        /// <summary>The sequence of the last batch replayed (at first, the sequence the rebuild started at).</summary>
+        public long Through { get; private set; } = after;
+
+        public int Count { get; private set; }
+
+        /// <summary>Replayed batches not yet applied to the live generation when they were read.</summary>
+        public IReadOnlyList<string> Pending => _pending;
+
+        public void Add(PendingBatch batch)
+        {
+            Through = batch.Sequence;
+            Count++;
+            if (batch.AppliedAt is null)
+            {
+                _pending.Add(batch.Id);
+            }
         }
     }
 }

@@ -79,9 +79,9 @@ public sealed class IndexingFailureFilter : IElectStateFilter
             : exception is IndexingJobException
                 ? exception.Message
                 : $"{exception.GetType().Name}: {exception.Message}";
-        if (status is { Kind: JobKind.FullReindex, Generation: { } generation } && status.State != JobState.Failed)
+        if (status is { Kind: JobKind.FullReindex, Generation: { } generation } && status.State != JobState.Failed
+            && await DropIfNotLiveAsync(jobId, generation))
         {
-            await DropIfNotLiveAsync(jobId, generation);
             message += " The new generation was dropped; the live index is unchanged.";
         }
 
@@ -92,7 +92,8 @@ public sealed class IndexingFailureFilter : IElectStateFilter
         }
     }
 
-    private async Task DropIfNotLiveAsync(string jobId, string generation)
+    /// <summary>Drops the generation unless it is live (a reindex that switched keeps it); returns whether it dropped it.</summary>
+    private async Task<bool> DropIfNotLiveAsync(string jobId, string generation)
     {
         try
         {
@@ -100,6 +101,7 @@ public sealed class IndexingFailureFilter : IElectStateFilter
             if (generations.Any(g => g.Name == generation && !g.IsLive))
             {
                 await _index.DropGenerationAsync(generation);
+                return true;
             }
         }
 #pragma warning disable CA1031 // Cleanup after a failure: log, never hide the failure itself.
@@ -108,5 +110,7 @@ public sealed class IndexingFailureFilter : IElectStateFilter
         {
             Log.DropFailed(_logger, ex, generation, jobId);
         }
+
+        return false;
     }
 }
