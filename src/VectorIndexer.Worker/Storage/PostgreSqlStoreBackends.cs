@@ -231,29 +231,7 @@ internal sealed class PostgreSqlJobStatusBackend : IJobStatusBackend
 
     private static NpgsqlParameter Timestamp(DateTimeOffset? value) => new() { Value = value is { } v ? v.UtcDateTime : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
-    private static DateTimeOffset Time(NpgsqlDataReader r, int ordinal) => new(r.GetFieldValue<DateTime>(ordinal));
-
-    private static JobStatus Read(NpgsqlDataReader r) => new()
-    {
-        JobId = r.GetString(0),
-        Kind = Enum.Parse<JobKind>(r.GetString(1)),
-        State = Enum.Parse<JobState>(r.GetString(2)),
-        Processed = r.GetInt64(3),
-        Total = r.IsDBNull(4) ? null : r.GetInt64(4),
-        Accepted = r.GetInt64(5),
-        Rejected = r.GetInt64(6),
-        RatePerSecond = r.GetDouble(7),
-        Eta = r.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(r.GetInt64(8)),
-        Message = r.IsDBNull(9) ? null : r.GetString(9),
-        BadRecords = JobStatusJson.ReadBadRecords(r.GetString(10)),
-        Generation = r.IsDBNull(11) ? null : r.GetString(11),
-        FeedLocation = r.IsDBNull(12) ? null : r.GetString(12),
-        BatchId = r.IsDBNull(13) ? null : r.GetString(13),
-        ChangeSequence = r.GetInt64(14),
-        CreatedAt = Time(r, 15),
-        UpdatedAt = Time(r, 16),
-        FinishedAt = r.IsDBNull(17) ? null : Time(r, 17),
-    };
+    private static JobStatus Read(NpgsqlDataReader r) => JobStatusRow.Read(r, static (reader, ordinal) => new DateTimeOffset(reader.GetFieldValue<DateTime>(ordinal)));
 
     private async Task<IReadOnlyList<JobStatus>> ListAsync(string sql, string value, CancellationToken cancellationToken)
     {

@@ -248,27 +248,7 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
 
     private static DateTimeOffset Parse(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    private static JobStatus Read(SqliteDataReader r) => new()
-    {
-        JobId = r.GetString(0),
-        Kind = Enum.Parse<JobKind>(r.GetString(1)),
-        State = Enum.Parse<JobState>(r.GetString(2)),
-        Processed = r.GetInt64(3),
-        Total = r.IsDBNull(4) ? null : r.GetInt64(4),
-        Accepted = r.GetInt64(5),
-        Rejected = r.GetInt64(6),
-        RatePerSecond = r.GetDouble(7),
-        Eta = r.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(r.GetInt64(8)),
-        Message = r.IsDBNull(9) ? null : r.GetString(9),
-        BadRecords = JobStatusJson.ReadBadRecords(r.GetString(10)),
-        Generation = r.IsDBNull(11) ? null : r.GetString(11),
-        FeedLocation = r.IsDBNull(12) ? null : r.GetString(12),
-        BatchId = r.IsDBNull(13) ? null : r.GetString(13),
-        ChangeSequence = r.GetInt64(14),
-        CreatedAt = Parse(r.GetString(15)),
-        UpdatedAt = Parse(r.GetString(16)),
-        FinishedAt = r.IsDBNull(17) ? null : Parse(r.GetString(17)),
-    };
+    private static JobStatus Read(SqliteDataReader r) => JobStatusRow.Read(r, static (reader, ordinal) => Parse(reader.GetString(ordinal)));
 }
 
 /// <summary>The JSON both backends store the bad-record report as.</summary>

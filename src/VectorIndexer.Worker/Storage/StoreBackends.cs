@@ -1,3 +1,5 @@
+using System.Data.Common;
+
 namespace VectorIndexer.Worker.Storage;
 
 /// <summary>A pushed batch as one backend row; the payload is the JSON the facade wrote.</summary>
@@ -60,4 +62,33 @@ internal static class StoreTime
         var ticks = value.UtcTicks;
         return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
     }
+}
+
+/// <summary>
+/// Reads a job status row, in the column order both backends select, from either database's
+/// reader; only how a timestamp is stored differs (PostgreSQL <c>timestamptz</c>, SQLite ISO text).
+/// </summary>
+internal static class JobStatusRow
+{
+    public static JobStatus Read(DbDataReader r, Func<DbDataReader, int, DateTimeOffset> time) => new()
+    {
+        JobId = r.GetString(0),
+        Kind = Enum.Parse<JobKind>(r.GetString(1)),
+        State = Enum.Parse<JobState>(r.GetString(2)),
+        Processed = r.GetInt64(3),
+        Total = r.IsDBNull(4) ? null : r.GetInt64(4),
+        Accepted = r.GetInt64(5),
+        Rejected = r.GetInt64(6),
+        RatePerSecond = r.GetDouble(7),
+        Eta = r.IsDBNull(8) ? null : TimeSpan.FromMilliseconds(r.GetInt64(8)),
+        Message = r.IsDBNull(9) ? null : r.GetString(9),
+        BadRecords = JobStatusJson.ReadBadRecords(r.GetString(10)),
+        Generation = r.IsDBNull(11) ? null : r.GetString(11),
+        FeedLocation = r.IsDBNull(12) ? null : r.GetString(12),
+        BatchId = r.IsDBNull(13) ? null : r.GetString(13),
+        ChangeSequence = r.GetInt64(14),
+        CreatedAt = time(r, 15),
+        UpdatedAt = time(r, 16),
+        FinishedAt = r.IsDBNull(17) ? null : time(r, 17),
+    };
 }
