@@ -17,6 +17,28 @@ public sealed class LexicalAnalyzerTests
     }
 
     [Fact]
+    public void Analyze_WithStopWordRemoval_DropsEnglishFunctionWords()
+    {
+        var terms = new LexicalAnalyzer(stemming: false, removeStopWords: true).Analyze("Keep the drinks cold on a hike, Bean-to-Cup");
+
+        Assert.Equal(["keep", "drinks", "cold", "hike", "bean", "cup"], terms);
+    }
+
+    [Fact]
+    public void Analyze_ByDefault_KeepsFunctionWords()
+    {
+        var terms = new LexicalAnalyzer(stemming: false).Analyze("on a hike");
+
+        Assert.Equal(["on", "a", "hike"], terms);
+    }
+
+    [Fact]
+    public void Analyze_AQueryOfOnlyFunctionWords_HasNoTerms()
+    {
+        Assert.Empty(new LexicalAnalyzer(removeStopWords: true).Analyze("The To On A"));
+    }
+
+    [Fact]
     public void Analyze_DropsOverlongTerms()
     {
         var terms = new LexicalAnalyzer().Analyze("ok " + new string('x', LexicalAnalyzer.MaxTermLength + 1));
@@ -102,6 +124,16 @@ public sealed class LexicalEncoderTests
         Assert.Equal(2f, Value(query, "mug"));
         Assert.Equal(1f, Value(query, "red"));
         Assert.Equal(2, query.Count);
+    }
+
+    [Fact]
+    public void EncodeQuery_WithStopWordsOn_LeavesFunctionWordsOut_AndOffKeepsThem()
+    {
+        var without = new LexicalEncoder(new LexicalOptions { StopWords = true }).EncodeQuery("a mug for the road");
+        var with = new LexicalEncoder().EncodeQuery("a mug for the road");
+
+        Assert.Equal(new LexicalEncoder().EncodeQuery("mug road").Indices, without.Indices);
+        Assert.Equal(5, with.Count);
     }
 
     [Fact]

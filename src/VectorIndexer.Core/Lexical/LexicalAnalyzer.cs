@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,9 @@ namespace VectorIndexer.Core.Lexical;
 /// <item>splitting on every character that is not a letter or a digit (so <c>t-shirt</c> gives
 /// <c>t</c> and <c>shirt</c>, <c>12"</c> gives <c>12</c>);</item>
 /// <item>terms longer than <see cref="MaxTermLength"/> characters are dropped;</item>
+/// <item>optionally (off by default) English function words are dropped (<see cref="StopWords"/>:
+/// <c>a</c>, <c>the</c>, <c>to</c>, <c>on</c>, …): in a short field such as a title they are rare,
+/// so their IDF is high and a query's "to" matches "Bean-to-Cup";</item>
 /// <item>optionally a light English stemmer that removes plural endings
 /// (<see cref="LightStemmer"/>: <c>batteries</c> → <c>battery</c>, <c>shoes</c> → <c>shoe</c>).</item>
 /// </list>
@@ -22,13 +26,25 @@ public sealed class LexicalAnalyzer
     /// <summary>Longer terms (hashes, URLs run together, base64) carry no useful matching signal.</summary>
     public const int MaxTermLength = 40;
 
-    public LexicalAnalyzer(bool stemming = true)
+    /// <summary>The English function words dropped when <see cref="RemoveStopWords"/> is on (after folding, before stemming).</summary>
+    public static FrozenSet<string> StopWords { get; } = new[]
+    {
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "if", "in", "into", "is",
+        "it", "its", "of", "on", "or", "so", "such", "that", "the", "their", "then", "there", "these",
+        "they", "this", "to", "was", "were", "will", "with",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    public LexicalAnalyzer(bool stemming = true, bool removeStopWords = false)
     {
         Stemming = stemming;
+        RemoveStopWords = removeStopWords;
     }
 
     /// <summary>Whether plural endings are removed.</summary>
     public bool Stemming { get; }
+
+    /// <summary>Whether <see cref="StopWords"/> are dropped.</summary>
+    public bool RemoveStopWords { get; }
 
     /// <summary>The terms of <paramref name="text"/>, in order, repeats kept.</summary>
     public List<string> Analyze(string? text)
@@ -72,6 +88,11 @@ public sealed class LexicalAnalyzer
         }
 
         var text = term.ToString();
+        if (RemoveStopWords && StopWords.Contains(text))
+        {
+            return;
+        }
+
         terms.Add(Stemming ? LightStemmer.Stem(text) : text);
     }
 

@@ -20,7 +20,7 @@ public sealed class LexicalEncoder
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
         _options = options.Clone();
-        Analyzer = new LexicalAnalyzer(options.Stemming);
+        Analyzer = new LexicalAnalyzer(options.Stemming, options.StopWords);
         _fields = [.. _options.Fields.Where(f => f.Options.Weight > 0).Select(f => (f.Field, f.Options.Weight, f.Options.AverageLength))];
         var names = _options.EffectiveNameFields;
         _nameFields = [.. names.Select(n => _fields.FirstOrDefault(f => f.Field == n)).Where(f => f.Weight > 0)];

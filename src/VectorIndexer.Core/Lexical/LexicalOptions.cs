@@ -33,6 +33,9 @@ public sealed class LexicalOptions
     /// <summary>Whether plural endings are removed (<see cref="LightStemmer"/>).</summary>
     public bool Stemming { get; set; } = true;
 
+    /// <summary>Whether English function words (<see cref="LexicalAnalyzer.StopWords"/>) are left out of products and queries (off by default; see docs/benchmarks.md).</summary>
+    public bool StopWords { get; set; }
+
     /// <summary>BM25's term-frequency saturation.</summary>
     [Range(0.01, 100.0)]
     public double K1 { get; set; } = 1.2;
@@ -149,6 +152,7 @@ public sealed class LexicalOptions
     public LexicalOptions Clone() => new()
     {
         Stemming = Stemming,
+        StopWords = StopWords,
         K1 = K1,
         B = B,
         Title = Copy(Title),
@@ -162,7 +166,7 @@ public sealed class LexicalOptions
     };
 
     public override string ToString() =>
-        FormattableString.Invariant($"stemming {Stemming}, k1 {K1}, b {B}; ") + string.Join("; ", Fields.Select(f => $"{f.Field}: {f.Options}"))
+        FormattableString.Invariant($"stemming {Stemming}, stop words {(StopWords ? "removed" : "kept")}, k1 {K1}, b {B}; ") + string.Join("; ", Fields.Select(f => $"{f.Field}: {f.Options}"))
         + $"; name fields {string.Join("+", EffectiveNameFields)}";
 
     private static LexicalFieldOptions Copy(LexicalFieldOptions field) => new() { Weight = field.Weight, AverageLength = field.AverageLength };

@@ -47,13 +47,14 @@ internal static class EvalCommand
         var k1 = new Option<double>("--k1") { Description = $"Lexical: BM25 k1 (default {lexicalDefaults.K1}).", DefaultValueFactory = _ => lexicalDefaults.K1 };
         var b = new Option<double>("--b") { Description = $"Lexical: BM25 b (default {lexicalDefaults.B}).", DefaultValueFactory = _ => lexicalDefaults.B };
         var noStemming = new Option<bool>("--no-stemming") { Description = "Lexical: keep plural endings." };
+        var stopWords = new Option<bool>("--stop-words") { Description = "Lexical: leave out English function words (a, the, to, on, ...)." };
         var fieldWeights = new Option<string?>("--field-weights") { Description = "Lexical: field weights, e.g. title=3,brand=2,bullets=1,description=0.5 (fields not named keep their default; 0 leaves a field out)." };
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
-            rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, fieldWeights, fieldLengths, timeRounds,
+            rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, stopWords, fieldWeights, fieldLengths, timeRounds,
         };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -73,7 +74,7 @@ internal static class EvalCommand
                     throw new InputException($"--{ex.ParamName switch { "K" => "rrf-k", "DenseWeight" => "dense-weight", "LexicalWeight" => "lexical-weight", "NameWeight" => "name-weight", _ => "fusion-depth" }}: {ex.Message}");
                 }
 
-                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
+                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), result.GetValue(stopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
 
                 var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
@@ -237,9 +238,9 @@ internal static class EvalCommand
     }
 
     /// <summary>The defaults of <see cref="LexicalOptions"/> with the command line's changes.</summary>
-    private static LexicalOptions ReadLexicalOptions(double k1, double b, bool stemming, string? weights, string? lengths, string? names)
+    private static LexicalOptions ReadLexicalOptions(double k1, double b, bool stemming, bool stopWords, string? weights, string? lengths, string? names)
     {
-        var options = new LexicalOptions { K1 = k1, B = b, Stemming = stemming };
+        var options = new LexicalOptions { K1 = k1, B = b, Stemming = stemming, StopWords = stopWords };
         foreach (var item in (names ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             options.NameFields.Add(Enum.TryParse<ProductTextField>(item, ignoreCase: true, out var field) && Enum.IsDefined(field)
