@@ -222,8 +222,8 @@ internal sealed class FaultingPendingBatchBackend : IPendingBatchBackend
 
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) => _inner.GetReplayStartAsync(cancellationToken);
 
-    public Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MarkAppliedFault?.Invoke(id) is { } fault ? Task.FromException(fault) : _inner.MarkAppliedAsync(id, now, cancellationToken);
+    public Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MarkAppliedFault?.Invoke(id) is { } fault ? Task.FromException(fault) : _inner.MarkAppliedAsync(id, generation, now, cancellationToken);
 
     public Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => _inner.PurgeAppliedAsync(createdBefore, cancellationToken);
 

@@ -74,14 +74,17 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
         var pending = await store.AddDeleteAsync(["b"], Token);
         time.Advance(TimeSpan.FromMinutes(10));
         var newer = await store.AddDeleteAsync(["c"], Token);
-        await store.MarkAppliedAsync(applied.Id, Token);
+        await store.MarkAppliedAsync(applied.Id, "gen-a", Token);
         time.Advance(TimeSpan.FromMinutes(1));
-        await OpenBatches(time).MarkAppliedAsync(applied.Id, Token);
-        await store.MarkAppliedAsync(newer.Id, Token);
+        await OpenBatches(time).MarkAppliedAsync(applied.Id, "gen-b", Token);
+        await store.MarkAppliedAsync(newer.Id, "gen-b", Token);
 
         var reopened = OpenBatches(time);
         Assert.Equal(Start.AddMinutes(10), (await reopened.GetAsync(applied.Id, Token))!.AppliedAt);
+        Assert.Equal("gen-a", (await reopened.GetAsync(applied.Id, Token))!.AppliedGeneration);
+        Assert.Equal("gen-b", (await reopened.GetAsync(newer.Id, Token))!.AppliedGeneration);
         Assert.Null((await reopened.GetAsync(pending.Id, Token))!.AppliedAt);
+        Assert.Null((await reopened.GetAsync(pending.Id, Token))!.AppliedGeneration);
         Assert.Equal(1, await reopened.PurgeAppliedAsync(Start.AddMinutes(5), Token));
         Assert.Null(await reopened.GetAsync(applied.Id, Token));
         Assert.NotNull(await reopened.GetAsync(pending.Id, Token));
@@ -109,13 +112,13 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
         var c = await store.AddDeleteAsync(["c"], Token);
         Assert.Equal(a.Sequence - 1, await store.GetReplayStartAsync(Token));
 
-        await store.MarkAppliedAsync(a.Id, Token);
-        await store.MarkAppliedAsync(c.Id, Token);
+        await store.MarkAppliedAsync(a.Id, "gen-1", Token);
+        await store.MarkAppliedAsync(c.Id, "gen-1", Token);
 
         Assert.Equal(b.Sequence - 1, await store.GetReplayStartAsync(Token));
         Assert.Equal([b.Id], (await store.ListUnappliedThroughAsync(c.Sequence, cancellationToken: Token)).Select(x => x.Id));
         Assert.Empty(await store.ListUnappliedThroughAsync(a.Sequence, cancellationToken: Token));
-        await store.MarkAppliedAsync(b.Id, Token);
+        await store.MarkAppliedAsync(b.Id, "gen-1", Token);
         Assert.Equal(c.Sequence, await store.GetReplayStartAsync(Token));
     }
 
@@ -320,10 +323,15 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
         Assert.Null(await harness.Index.GetAsync(null, "y", Token));
         Assert.Null(await harness.Index.GetAsync(null, "p-1", Token));
         Assert.NotNull(await harness.Index.GetAsync(null, "p-2", Token));
+        var live = (await harness.Index.GetLiveGenerationAsync(Token))!.Name;
         foreach (var batch in batches)
         {
             Assert.NotNull((await harness.Batches.GetAsync(batch.Id, Token))!.AppliedAt);
-            Assert.Equal(JobState.Succeeded, (await harness.Statuses.GetAsync($"batch-{batch.Id}", Token))!.State);
+            var status = (await harness.Statuses.GetAsync($"batch-{batch.Id}", Token))!;
+            Assert.Equal(JobState.Succeeded, status.State);
+
+            // Applied by the first job that ran, each status still says where its batch went.
+            Assert.Equal(live, status.Generation);
         }
 
         Assert.Contains("after 3 earlier pending batches", (await harness.Statuses.GetAsync($"batch-{batches[3].Id}", Token))!.Message, StringComparison.Ordinal);
@@ -384,10 +392,13 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
             Assert.NotNull((await harness.Batches.GetAsync(batch.Id, Token))!.AppliedAt);
         }
 
-        // Their jobs, running late, find them applied and do not apply them again.
+        // Their jobs, running late, find them applied and do not apply them again; they report the rebuilt generation.
         harness.Context.JobId = "late";
         await harness.Runner.RunAsync(pushed[0].Id, PendingBatchKind.Upsert, Token);
-        Assert.Contains("before this job ran", (await harness.Statuses.GetAsync("late", Token))!.Message, StringComparison.Ordinal);
+        var late = (await harness.Statuses.GetAsync("late", Token))!;
+        Assert.Contains("before this job ran", late.Message, StringComparison.Ordinal);
+        Assert.Equal(status.Generation, late.Generation);
+        Assert.Equal(status.Generation, (await harness.Batches.GetAsync(pushed[1].Id, Token))!.AppliedGeneration);
     }
 
     public void Dispose()

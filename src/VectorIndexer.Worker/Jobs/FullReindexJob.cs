@@ -416,7 +416,7 @@ public sealed class FullReindexJob
         {
             try
             {
-                await _batches.MarkAppliedAsync(batchIds[i], CancellationToken.None);
+                await _batches.MarkAppliedAsync(batchIds[i], generation, CancellationToken.None);
             }
 #pragma warning disable CA1031 // The switch is done and the batches are in the live generation; unmarked, they are only applied again.
             catch (Exception ex)

@@ -100,13 +100,15 @@ public sealed class PendingBatchRunner
                 var current = await _batches.GetAsync(batchId, cancellationToken);
                 if (current is null || current.AppliedAt is not null)
                 {
+                    // The store says where it went: the status carries the generation however the batch got there.
                     Log.BatchAlreadyApplied(_logger, batchId);
                     await _statuses.SaveAsync(status with
                     {
                         State = JobState.Succeeded,
                         Processed = count,
                         Accepted = count,
-                        Message = $"{count} products applied in sequence order, before this job ran (by the job of a later batch or a reindex).",
+                        Generation = current?.AppliedGeneration,
+                        Message = $"{count} products applied to generation {current?.AppliedGeneration ?? "(purged since)"} in sequence order, before this job ran (by the job of a later batch or a reindex).",
                     }, CancellationToken.None);
                     return;
                 }
@@ -121,7 +123,7 @@ public sealed class PendingBatchRunner
 
                 var earlier = await ApplyEarlierAsync(live.Name, batch, cancellationToken);
                 await _applier.ApplyAsync(live.Name, batch, cancellationToken);
-                await _batches.MarkAppliedAsync(batchId, cancellationToken);
+                await _batches.MarkAppliedAsync(batchId, live.Name, cancellationToken);
                 await _statuses.SaveAsync(status with
                 {
                     State = JobState.Succeeded,
@@ -165,7 +167,7 @@ public sealed class PendingBatchRunner
             foreach (var earlier in page)
             {
                 await _applier.ApplyAsync(generation, earlier, cancellationToken);
-                await _batches.MarkAppliedAsync(earlier.Id, cancellationToken);
+                await _batches.MarkAppliedAsync(earlier.Id, generation, cancellationToken);
                 applied++;
             }
         }

@@ -18,7 +18,14 @@ public enum PendingBatchKind
 /// <param name="ProductIds">The ids to delete (the upserted ids for an upsert).</param>
 /// <param name="CreatedAt">When it was stored.</param>
 /// <param name="AppliedAt">When it reached the live generation; null while pending.</param>
-public sealed record PendingBatch(string Id, long Sequence, PendingBatchKind Kind, IReadOnlyList<Product> Products, IReadOnlyList<string> ProductIds, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt);
+public sealed record PendingBatch(string Id, long Sequence, PendingBatchKind Kind, IReadOnlyList<Product> Products, IReadOnlyList<string> ProductIds, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt)
+{
+    /// <summary>
+    /// The generation it reached (live then, or live since: a rebuild's replay applies batches to its
+    /// new generation before switching to it); null while pending.
+    /// </summary>
+    public string? AppliedGeneration { get; init; }
+}
 
 /// <summary>
 /// Durable log of pushed upserts and deletes. A batch is stored here before the API acknowledges it
@@ -110,11 +117,16 @@ public sealed class PendingBatchStore
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken = default) =>
         _backend.GetReplayStartAsync(cancellationToken);
 
-    /// <summary>Records that the batch reached the live generation (a second call keeps the first time).</summary>
-    public Task MarkAppliedAsync(string batchId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records that the batch reached <paramref name="generation"/>, the live one or the one a rebuild
+    /// has just switched to (a second call keeps the first time and generation). Whoever applied it,
+    /// its own job or another, the batch's job reads here where it went.
+    /// </summary>
+    public Task MarkAppliedAsync(string batchId, string generation, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
-        return _backend.MarkAppliedAsync(batchId, StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
+        ArgumentException.ThrowIfNullOrWhiteSpace(generation);
+        return _backend.MarkAppliedAsync(batchId, generation, StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>Deletes applied batches older than <paramref name="olderThan"/> (a rebuild still running may need the newer ones).</summary>
@@ -146,10 +158,10 @@ public sealed class PendingBatchStore
         if (row.Kind == PendingBatchKind.Upsert)
         {
             var products = JsonSerializer.Deserialize<List<Product>>(row.Payload, Json) ?? [];
-            return new PendingBatch(row.Id, row.Sequence, row.Kind, products, products.ConvertAll(p => p.Id), row.CreatedAt, row.AppliedAt);
+            return new PendingBatch(row.Id, row.Sequence, row.Kind, products, products.ConvertAll(p => p.Id), row.CreatedAt, row.AppliedAt) { AppliedGeneration = row.AppliedGeneration };
         }
 
         var ids = JsonSerializer.Deserialize<List<string>>(row.Payload, Json) ?? [];
-        return new PendingBatch(row.Id, row.Sequence, row.Kind, [], ids, row.CreatedAt, row.AppliedAt);
+        return new PendingBatch(row.Id, row.Sequence, row.Kind, [], ids, row.CreatedAt, row.AppliedAt) { AppliedGeneration = row.AppliedGeneration };
     }
 }

@@ -21,7 +21,7 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(100);
     private readonly PostgreSqlWorkerDatabase _database;
     private readonly string _table;
-    private readonly string _columns = "seq, id, kind, payload, created_at, applied_at";
+    private readonly string _columns = "seq, id, kind, payload, created_at, applied_at, applied_generation";
 
     public PostgreSqlPendingBatchBackend(PostgreSqlWorkerDatabase database)
     {
@@ -86,12 +86,13 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) =>
         ScalarAsync($"SELECT COALESCE((SELECT MIN(seq) - 1 FROM {_table} WHERE applied_at IS NULL), (SELECT MAX(seq) FROM {_table}), 0)", cancellationToken);
 
-    public Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken) =>
         NonQueryAsync(
-            $"UPDATE {_table} SET applied_at = COALESCE(applied_at, $2) WHERE id = $1",
+            $"UPDATE {_table} SET applied_at = $2, applied_generation = $3 WHERE id = $1 AND applied_at IS NULL",
             cancellationToken,
             new NpgsqlParameter<string> { TypedValue = id },
-            new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter<string> { TypedValue = generation });
 
     public Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
         NonQueryAsync(
@@ -132,7 +133,10 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
         Enum.Parse<PendingBatchKind>(reader.GetString(2)),
         reader.GetString(3),
         new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
-        reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(5)));
+        reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(5)))
+    {
+        AppliedGeneration = reader.IsDBNull(6) ? null : reader.GetString(6),
+    };
 
     private async Task<IReadOnlyList<PendingBatchRow>> ListAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {

@@ -46,6 +46,9 @@ internal sealed partial class PostgreSqlWorkerDatabase : IAsyncDisposable, IDisp
             finished_at timestamptz NULL);
         CREATE INDEX job_statuses_kind_state ON {schema}.job_statuses (kind, state, created_at);
         """,
+        """
+        ALTER TABLE {schema}.pending_batches ADD COLUMN applied_generation text NULL;
+        """,
     ];
 
     private readonly NpgsqlDataSource _pooled;

@@ -47,4 +47,21 @@ internal sealed class SqliteFile
 #pragma warning restore CA2100
         command.ExecuteNonQuery();
     }
+
+    /// <summary>Adds a column to a table of a file written by an earlier version (SQLite has no <c>ADD COLUMN IF NOT EXISTS</c>).</summary>
+    public static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string definition)
+    {
+        using (var info = connection.CreateCommand())
+        {
+#pragma warning disable CA2100 // Fixed names of this assembly, no input.
+            info.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+#pragma warning restore CA2100
+            if (Convert.ToInt64(info.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                return;
+            }
+        }
+
+        Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+    }
 }

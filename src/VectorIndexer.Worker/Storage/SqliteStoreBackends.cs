@@ -12,7 +12,7 @@ namespace VectorIndexer.Worker.Storage;
 /// </summary>
 internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
 {
-    private const string Columns = "seq, id, kind, payload, created_at, applied_at";
+    private const string Columns = "seq, id, kind, payload, created_at, applied_at, applied_generation";
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> ApplyLocks = new(StringComparer.Ordinal);
     private readonly SqliteFile _file;
 
@@ -27,8 +27,12 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
                 kind TEXT NOT NULL,
                 payload TEXT NOT NULL,
                 created_at TEXT NOT NULL,
-                applied_at TEXT NULL);
+                applied_at TEXT NULL,
+                applied_generation TEXT NULL);
             """);
+
+        // Files written before the column existed.
+        SqliteFile.AddColumnIfMissing(connection, "batches", "applied_generation", "TEXT NULL");
     }
 
     public string Location => _file.Path;
@@ -67,12 +71,13 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) =>
         ScalarAsync("SELECT COALESCE((SELECT MIN(seq) - 1 FROM batches WHERE applied_at IS NULL), (SELECT MAX(seq) FROM batches), 0)", cancellationToken);
 
-    public async Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var connection = _file.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE batches SET applied_at = COALESCE(applied_at, $now) WHERE id = $id";
+        command.CommandText = "UPDATE batches SET applied_at = $now, applied_generation = $generation WHERE id = $id AND applied_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$generation", generation);
         command.Parameters.AddWithValue("$now", Format(now));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -108,7 +113,10 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
         Enum.Parse<PendingBatchKind>(reader.GetString(2)),
         reader.GetString(3),
         Parse(reader.GetString(4)),
-        reader.IsDBNull(5) ? null : Parse(reader.GetString(5)));
+        reader.IsDBNull(5) ? null : Parse(reader.GetString(5)))
+    {
+        AppliedGeneration = reader.IsDBNull(6) ? null : reader.GetString(6),
+    };
 
     private async Task<IReadOnlyList<PendingBatchRow>> ListAsync(string sql, long sequence, int limit, CancellationToken cancellationToken)
     {

@@ -3,7 +3,11 @@ using System.Data.Common;
 namespace VectorIndexer.Worker.Storage;
 
 /// <summary>A pushed batch as one backend row; the payload is the JSON the facade wrote.</summary>
-internal sealed record PendingBatchRow(long Sequence, string Id, PendingBatchKind Kind, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt);
+internal sealed record PendingBatchRow(long Sequence, string Id, PendingBatchKind Kind, string Payload, DateTimeOffset CreatedAt, DateTimeOffset? AppliedAt)
+{
+    /// <summary>The generation it was applied to; null while pending.</summary>
+    public string? AppliedGeneration { get; init; }
+}
 
 /// <summary>
 /// Where <see cref="PendingBatchStore"/> keeps its rows. Every backend must give: sequences that
@@ -28,7 +32,8 @@ internal interface IPendingBatchBackend
 
     Task<long> GetReplayStartAsync(CancellationToken cancellationToken);
 
-    Task MarkAppliedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Sets the applied time and generation once: a second call keeps the first pair.</summary>
+    Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
 
