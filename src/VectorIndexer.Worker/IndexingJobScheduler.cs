@@ -1,5 +1,7 @@
 using Hangfire;
 using Hangfire.States;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VectorIndexer.Core;
 using VectorIndexer.Worker.Jobs;
@@ -32,10 +34,12 @@ public sealed class IndexingJobScheduler
     private readonly PendingBatchStore _batches;
     private readonly JobStatusStore _statuses;
     private readonly WorkerOptions _options;
+    private readonly ILogger _logger;
 
-    public IndexingJobScheduler(IBackgroundJobClient jobs, IRecurringJobManager recurring, JobStorage storage, PendingBatchStore batches, JobStatusStore statuses, IOptions<WorkerOptions> options)
+    public IndexingJobScheduler(IBackgroundJobClient jobs, IRecurringJobManager recurring, JobStorage storage, PendingBatchStore batches, JobStatusStore statuses, IOptions<WorkerOptions> options, ILogger<IndexingJobScheduler>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
         _jobs = jobs;
         _recurring = recurring;
         _storage = storage;
@@ -68,21 +72,52 @@ public sealed class IndexingJobScheduler
             TaskScheduler.Default);
     }
     /// <summary>Stores the products durably, then enqueues the job that applies them.</summary>
-    public async Task<ScheduledBatch> EnqueueUpsertAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken = default)
+    public async Task<ScheduledBatch> EnqueueUpsertAsync(IReadOnlyList<Product> products, CancellationToken cancellationToken = default) =>
+        await EnqueueAsync(await _batches.AddUpsertAsync(products, cancellationToken), cancellationToken);
+
+    /// <summary>Stores the ids durably, then enqueues the job that deletes them.</summary>
+    public async Task<ScheduledBatch> EnqueueDeleteAsync(IReadOnlyList<string> productIds, CancellationToken cancellationToken = default) =>
+        await EnqueueAsync(await _batches.AddDeleteAsync(productIds, cancellationToken), cancellationToken);
+
+    /// <summary>Enqueues the job of a stored batch and creates its status.</summary>
+    private async Task<ScheduledBatch> EnqueueAsync(PendingBatch batch, CancellationToken cancellationToken)
     {
-        var batch = await _batches.AddUpsertAsync(products, cancellationToken);
-        var jobId = _jobs.Enqueue<UpsertProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
-        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.Upsert, BatchId = batch.Id, Total = products.Count }, cancellationToken);
+        var upsert = batch.Kind == PendingBatchKind.Upsert;
+        var jobId = upsert
+            ? _jobs.Enqueue<UpsertProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None))
+            : _jobs.Enqueue<DeleteProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
+        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = upsert ? JobKind.Upsert : JobKind.Delete, BatchId = batch.Id, Total = batch.ProductIds.Count }, cancellationToken);
         return new ScheduledBatch(batch.Id, jobId);
     }
 
-    /// <summary>Stores the ids durably, then enqueues the job that deletes them.</summary>
-    public async Task<ScheduledBatch> EnqueueDeleteAsync(IReadOnlyList<string> productIds, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a parked batch again: it is stored anew at the end of the sequence (a new batch id, see
+    /// <see cref="PendingBatchStore.RetryParkedAsync"/>) and its job enqueued. Null when
+    /// <paramref name="batchId"/> is not a parked batch.
+    /// </summary>
+    public async Task<ScheduledBatch?> RetryParkedAsync(string batchId, CancellationToken cancellationToken = default)
     {
-        var batch = await _batches.AddDeleteAsync(productIds, cancellationToken);
-        var jobId = _jobs.Enqueue<DeleteProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
-        await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.Delete, BatchId = batch.Id, Total = productIds.Count }, cancellationToken);
-        return new ScheduledBatch(batch.Id, jobId);
+        var batch = await _batches.RetryParkedAsync(batchId, cancellationToken);
+        if (batch is null)
+        {
+            return null;
+        }
+
+        var scheduled = await EnqueueAsync(batch, cancellationToken);
+        Log.BatchRetried(_logger, batchId, batch.Id, scheduled.JobId);
+        return scheduled;
+    }
+
+    /// <summary>Discards a parked batch: its products are left as they are in the index. False when it is not a parked batch.</summary>
+    public async Task<bool> DiscardParkedAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        if (!await _batches.DeleteParkedAsync(batchId, cancellationToken))
+        {
+            return false;
+        }
+
+        Log.BatchDiscarded(_logger, batchId);
+        return true;
     }
 
     /// <summary>

@@ -80,4 +80,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Reindex {JobId} switched, but releasing the pending-batch apply lock failed")]
     public static partial void ApplyLockReleaseFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 4027, Level = LogLevel.Error, Message = "Batch {BatchId} parked: {Reason}. Later batches go on without it; retry it with POST /api/batches/{BatchId}/retry or discard it with DELETE /api/batches/{BatchId}")]
+    public static partial void BatchParked(ILogger logger, string batchId, string reason);
+
+    [LoggerMessage(EventId = 4028, Level = LogLevel.Information, Message = "Batch {BatchId} sent again as batch {NewBatchId} (job {JobId})")]
+    public static partial void BatchRetried(ILogger logger, string batchId, string newBatchId, string jobId);
+
+    [LoggerMessage(EventId = 4029, Level = LogLevel.Information, Message = "Batch {BatchId} (parked) discarded by an operator")]
+    public static partial void BatchDiscarded(ILogger logger, string batchId);
 }

@@ -6,7 +6,7 @@ namespace VectorIndexer.Api.Tests;
 /// <summary>The OpenAPI document names, summarises and tags every operation and declares the API key where it is needed.</summary>
 public sealed class OpenApiDocumentTests : IDisposable
 {
-    private static readonly string[] KeyProtected = ["PushProducts", "DeleteProduct", "StartReindex", "GetIndexingJob"];
+    private static readonly string[] KeyProtected = ["PushProducts", "DeleteProduct", "StartReindex", "GetIndexingJob", "ListBatches", "GetBatch", "RetryBatch", "DiscardBatch"];
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("vi-api-openapi-");
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;

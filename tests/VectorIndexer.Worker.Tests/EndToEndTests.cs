@@ -105,6 +105,46 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Worker_PushFailingTransientlyPastTheLastRetry_IsParkedShownFailedOnTheDashboardAndLaterPushesGoOn()
+    {
+        _feed.Add("catalog.jsonl", Products.Feed(6, badLines: []));
+        var embedder = new CountingEmbedder(fixture) { TimesOut = text => text.Contains("Unlucky", StringComparison.Ordinal) };
+        using var host = Build(new() { ["Worker:MaxRetries"] = "2" }, embedder);
+        await host.StartAsync(Token);
+        var scheduler = host.Services.GetRequiredService<IndexingJobScheduler>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+        var index = host.Services.GetRequiredService<IProductIndex>();
+        Assert.Equal(JobState.Succeeded, (await WaitFinishedAsync(statuses, await scheduler.EnqueueReindexAsync("catalog.jsonl", null, Token))).State);
+
+        var unlucky = await scheduler.EnqueueUpsertAsync([Products.Make("unlucky", "Unlucky umbrella")], Token);
+        var parked = await WaitFinishedAsync(statuses, unlucky.JobId);
+        var next = await scheduler.EnqueueUpsertAsync([Products.Make("next", "Rain jacket with a hood")], Token);
+        var applied = await WaitFinishedAsync(statuses, next.JobId);
+
+        Assert.Equal(JobState.Parked, parked.State);
+        Assert.Contains("TimeoutException", parked.Message, StringComparison.Ordinal);
+        var storage = host.Services.GetRequiredService<JobStorage>();
+        Assert.Equal(FailedState.StateName, await WaitForStateAsync(storage, unlucky.JobId, FailedState.StateName));
+        using (var connection = storage.GetConnection())
+        {
+            Assert.Equal("2", connection.GetJobParameter(unlucky.JobId, IndexingFailureFilter.RetryCountParameter));
+        }
+
+        var batch = (await host.Services.GetRequiredService<PendingBatchStore>().GetAsync(unlucky.BatchId, Token))!;
+        Assert.Equal(PendingBatchState.Parked, batch.State);
+        Assert.Equal(JobState.Succeeded, applied.State);
+        Assert.NotNull(await index.GetAsync(null, "next", Token));
+        Assert.Null(await index.GetAsync(null, "unlucky", Token));
+
+        // Once the cause is gone, the operator sends it again and it is applied.
+        embedder.TimesOut = null;
+        var again = await scheduler.RetryParkedAsync(unlucky.BatchId, Token);
+        Assert.Equal(JobState.Succeeded, (await WaitFinishedAsync(statuses, again!.JobId)).State);
+        Assert.Equal("Unlucky umbrella", (await index.GetAsync(null, "unlucky", Token))!.Product.Title);
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
     public async Task Worker_TwoReindexesEnqueuedAtOnce_RunOneAfterTheOther()
     {
         _feed.Add("a.jsonl", Products.Feed(30, badLines: []));
@@ -196,7 +236,7 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
         }
     }
 
-    private IHost Build(Dictionary<string, string?>? settings = null)
+    private IHost Build(Dictionary<string, string?>? settings = null, IProductEmbedder? embedder = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -218,7 +258,7 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.Services.AddSingleton<IProductEmbedder>(new OnnxProductEmbedder(fixture.Embedder));
+        builder.Services.AddSingleton(embedder ?? new OnnxProductEmbedder(fixture.Embedder));
         builder.Services.AddSingleton(new ProductTextComposer());
         builder.Services.AddSingleton<ICatalogFeedSource>(_feed);
         builder.Services.AddEmbeddedProductIndex();

@@ -23,10 +23,33 @@ internal sealed class CountingEmbedder : IProductEmbedder
 
     public int Texts => Volatile.Read(ref _texts);
 
-    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+    /// <summary>Texts it gives a vector one dimension too long, which the index refuses (a failure no retry mends).</summary>
+    public Func<string, bool>? Malformed { get; set; }
+
+    /// <summary>Texts whose batch it fails with a timeout (a transient failure) while set.</summary>
+    public Func<string, bool>? TimesOut { get; set; }
+
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
+        if (TimesOut is { } timesOut && texts.Any(timesOut))
+        {
+            throw new TimeoutException("The embedding call timed out.");
+        }
+
         Interlocked.Add(ref _texts, texts.Count);
-        return _inner.EmbedAsync(texts, cancellationToken);
+        var vectors = await _inner.EmbedAsync(texts, cancellationToken);
+        if (Malformed is { } malformed)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (malformed(texts[i]))
+                {
+                    vectors[i] = [.. vectors[i], 0f];
+                }
+            }
+        }
+
+        return vectors;
     }
 }
 
@@ -134,7 +157,7 @@ internal sealed class WorkerHarness : IDisposable
         Batches = batches ?? new PendingBatchStore(System.IO.Path.Combine(_directory.Path, "batches.db"));
         Statuses = statuses ?? new JobStatusStore(System.IO.Path.Combine(_directory.Path, "jobs.db"));
         Indexer = new ProductIndexer(Embedder, new ProductTextComposer(), Index, Options);
-        Applier = new BatchApplier(Indexer, Index);
+        Applier = new BatchApplier(Indexer, Index, Batches);
         Runner = new PendingBatchRunner(Batches, Statuses, Applier, Index, Context);
     }
 
@@ -226,6 +249,14 @@ internal sealed class FaultingPendingBatchBackend : IPendingBatchBackend
         MarkAppliedFault?.Invoke(id) is { } fault ? Task.FromException(fault) : _inner.MarkAppliedAsync(id, generation, now, cancellationToken);
 
     public Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) => _inner.PurgeAppliedAsync(createdBefore, cancellationToken);
+
+    public Task<bool> ParkAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken) => _inner.ParkAsync(id, reason, now, cancellationToken);
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListParkedAsync(int limit, CancellationToken cancellationToken) => _inner.ListParkedAsync(limit, cancellationToken);
+
+    public Task<PendingBatchRow?> RequeueParkedAsync(string id, string newId, DateTimeOffset now, CancellationToken cancellationToken) => _inner.RequeueParkedAsync(id, newId, now, cancellationToken);
+
+    public Task<bool> DeleteParkedAsync(string id, CancellationToken cancellationToken) => _inner.DeleteParkedAsync(id, cancellationToken);
 
     public async Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

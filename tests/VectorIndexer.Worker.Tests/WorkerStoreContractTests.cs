@@ -93,6 +93,63 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
     }
 
     [Fact]
+    public async Task PendingBatchStore_ParkRetryAndDiscard_KeepTheOrderRulesOnEveryInstance()
+    {
+        var time = new ManualTime(Start);
+        var store = OpenBatches(time);
+        var a = await store.AddUpsertAsync([Products.Make("x", "Kettle, first edition"), Products.Make("y", "Teapot")], Token);
+        var b = await store.AddDeleteAsync(["z"], Token);
+        var c = await store.AddUpsertAsync([Products.Make("x", "Kettle, second edition")], Token);
+        await store.MarkAppliedAsync(c.Id, "gen-1", Token);
+
+        Assert.True(await store.ParkAsync(a.Id, "the index refused it", Token));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(await OpenBatches(time).ParkAsync(a.Id, "a second reason", Token));
+        Assert.False(await store.ParkAsync(c.Id, "applied already", Token));
+        Assert.False(await store.ParkAsync("unknown", "no such batch", Token));
+
+        var reopened = OpenBatches(time);
+        var parked = (await reopened.GetAsync(a.Id, Token))!;
+        Assert.Equal(PendingBatchState.Parked, parked.State);
+        Assert.Equal("the index refused it", parked.ParkReason);
+        Assert.Equal(Start, parked.ParkedAt);
+        Assert.Equal([a.Id], (await reopened.ListParkedAsync(cancellationToken: Token)).Select(p => p.Id));
+        Assert.Equal([b.Id], (await reopened.ListUnappliedThroughAsync(long.MaxValue, cancellationToken: Token)).Select(p => p.Id));
+        Assert.Equal(b.Sequence - 1, await reopened.GetReplayStartAsync(Token));
+
+        var again = (await OpenBatches(time).RetryParkedAsync(a.Id, Token))!;
+        Assert.Null(await reopened.GetAsync(a.Id, Token));
+        Assert.Null(await reopened.RetryParkedAsync(a.Id, Token));
+        var read = (await reopened.GetAsync(again.Id, Token))!;
+        Assert.Equal(PendingBatchState.Pending, read.State);
+        Assert.Equal(a.Sequence, read.RetryOf);
+        Assert.True(read.Sequence > c.Sequence);
+        Assert.Equal(["x", "y"], read.ProductIds);
+        Assert.Equal(["y"], (await reopened.WithoutSupersededAsync(read, Token)).ProductIds);
+        Assert.Equal(["Teapot"], (await reopened.WithoutSupersededAsync(read, Token)).Products.Select(p => p.Title));
+        Assert.Equal(c.ProductIds, (await reopened.WithoutSupersededAsync(c, Token)).ProductIds);
+        Assert.Empty(await reopened.ListParkedAsync(cancellationToken: Token));
+
+        // Parked again and sent again, it keeps the original push's place for the newer-version rule.
+        Assert.True(await reopened.ParkAsync(again.Id, "refused again", Token));
+        Assert.Equal(a.Sequence, (await reopened.RetryParkedAsync(again.Id, Token))!.RetryOf);
+
+        Assert.False(await reopened.DeleteParkedAsync(b.Id, Token));
+        Assert.True(await reopened.ParkAsync(b.Id, "refused", Token));
+        Assert.True(await OpenBatches(time).DeleteParkedAsync(b.Id, Token));
+        Assert.Null(await reopened.GetAsync(b.Id, Token));
+
+        // Applying a parked batch (a rebuild replayed it before it was parked) clears the mark.
+        var d = await reopened.AddDeleteAsync(["w"], Token);
+        await reopened.ParkAsync(d.Id, "refused", Token);
+        await reopened.MarkAppliedAsync(d.Id, "gen-2", Token);
+        var applied = (await reopened.GetAsync(d.Id, Token))!;
+        Assert.Equal(PendingBatchState.Applied, applied.State);
+        Assert.Null(applied.ParkedAt);
+        Assert.Null(applied.ParkReason);
+    }
+
+    [Fact]
     public async Task PendingBatchStore_EmptyBatch_IsRefused()
     {
         var store = OpenBatches();

@@ -24,8 +24,8 @@ public static class IndexingApi
     public const string GetJobRouteName = "GetIndexingJob";
 
     /// <summary>
-    /// Maps <c>POST /api/products</c>, <c>DELETE /api/products/{id}</c>, <c>POST /api/reindex</c> and
-    /// <c>GET /api/jobs/{id}</c>, all behind <see cref="ApiKeyDefaults.Policy"/>. Needs
+    /// Maps <c>POST /api/products</c>, <c>DELETE /api/products/{id}</c>, <c>POST /api/reindex</c>,
+    /// <c>GET /api/jobs/{id}</c> and the parked-batch endpoints under <c>/api/batches</c>, all behind <see cref="ApiKeyDefaults.Policy"/>. Needs
     /// <c>builder.AddIndexingApi()</c>.
     /// </summary>
     public static RouteGroupBuilder MapIndexingApi(this IEndpointRouteBuilder endpoints)
@@ -53,8 +53,136 @@ public static class IndexingApi
             .WithSummary("The state of an indexing job: progress, rate, ETA, accepted and rejected records, bad-record report and message.")
             .WithAuthProblems()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/batches", ListBatchesAsync)
+            .WithName("ListBatches")
+            .WithSummary("Pushed batches by state: parked (failed for good and set aside, the default) or pending (waiting for their job), oldest first.")
+            .WithAuthProblems();
+        group.MapGet("/batches/{id}", GetBatchAsync)
+            .WithName("GetBatch")
+            .WithSummary("A pushed batch: pending, applied (and to which generation) or parked (and why).")
+            .WithAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/batches/{id}/retry", RetryBatchAsync)
+            .WithName("RetryBatch")
+            .WithSummary("Sends a parked batch again as a new batch at the end of the queue; products pushed since the original keep their newer version.")
+            .WithAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/batches/{id}", DiscardBatchAsync)
+            .WithName("DiscardBatch")
+            .WithSummary("Discards a parked batch; the index keeps what it has for its products.")
+            .WithAuthProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
+
+    /// <summary><c>GET /api/batches?state=parked|pending&amp;limit=100</c></summary>
+    public static async Task<Results<Ok<BatchListResponse>, ValidationProblem>> ListBatchesAsync(
+        [FromQuery] string? state,
+        [FromQuery] int? limit,
+        PendingBatchStore batches,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var wanted = state?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "PARKED" => PendingBatchState.Parked,
+            "PENDING" => PendingBatchState.Pending,
+            _ => (PendingBatchState?)null,
+        };
+        if (wanted is null)
+        {
+            errors["state"] = [$"'{state}' is not a state to list; use parked (the default) or pending."];
+        }
+
+        if (limit is < 1 or > MaxBatchListLimit)
+        {
+            errors["limit"] = [string.Create(CultureInfo.InvariantCulture, $"limit must be between 1 and {MaxBatchListLimit}.")];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var count = limit ?? 100;
+        var list = wanted == PendingBatchState.Parked
+            ? await batches.ListParkedAsync(count, cancellationToken).ConfigureAwait(false)
+            : await batches.ListUnappliedThroughAsync(long.MaxValue, count, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new BatchListResponse([.. list.Select(BatchResponse.From)]));
+    }
+
+    /// <summary><c>GET /api/batches/{id}</c></summary>
+    public static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> GetBatchAsync(
+        string id,
+        PendingBatchStore batches,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        return await FindBatchAsync(batches, id, cancellationToken).ConfigureAwait(false) is { } batch
+            ? TypedResults.Ok(BatchResponse.From(batch))
+            : BatchNotFound(id);
+    }
+
+    /// <summary><c>POST /api/batches/{id}/retry</c></summary>
+    public static async Task<Results<Accepted<AcceptedJob>, ProblemHttpResult>> RetryBatchAsync(
+        string id,
+        HttpContext context,
+        IndexingJobScheduler scheduler,
+        PendingBatchStore batches,
+        LinkGenerator links,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (await FindBatchAsync(batches, id, cancellationToken).ConfigureAwait(false) is not { } batch)
+        {
+            return BatchNotFound(id);
+        }
+
+        // Not cancelled by a client that goes away: once requeued, its job is enqueued too.
+        var scheduled = batch.State == PendingBatchState.Parked
+            ? await scheduler.RetryParkedAsync(id, CancellationToken.None).ConfigureAwait(false)
+            : null;
+        return scheduled is null
+            ? NotParked(batch)
+            : Accepted(context, links, scheduled.JobId, scheduled.BatchId);
+    }
+
+    /// <summary><c>DELETE /api/batches/{id}</c></summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DiscardBatchAsync(
+        string id,
+        IndexingJobScheduler scheduler,
+        PendingBatchStore batches,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(batches);
+        if (await FindBatchAsync(batches, id, cancellationToken).ConfigureAwait(false) is not { } batch)
+        {
+            return BatchNotFound(id);
+        }
+
+        return batch.State == PendingBatchState.Parked && await scheduler.DiscardParkedAsync(id, CancellationToken.None).ConfigureAwait(false)
+            ? TypedResults.NoContent()
+            : NotParked(batch);
+    }
+
+    private const int MaxBatchListLimit = 1000;
+
+    private static async Task<PendingBatch?> FindBatchAsync(PendingBatchStore batches, string id, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(id) || id.Length > 128 ? null : await batches.GetAsync(id, cancellationToken).ConfigureAwait(false);
+
+    private static ProblemHttpResult BatchNotFound(string id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Batch not found.", detail: $"There is no pushed batch with id '{id}' (a batch sent again gets a new id; applied batches are purged after a while).");
+
+    private static ProblemHttpResult NotParked(PendingBatch batch) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The batch is not parked.",
+            detail: $"Batch {batch.Id} is {batch.State.ToString().ToLowerInvariant()}; only a parked batch can be sent again or discarded.");
 
     /// <summary><c>POST /api/products</c> with <see cref="ProductBatch"/> or an array of products.</summary>
     public static async Task<Results<Accepted<AcceptedJob>, ValidationProblem, ProblemHttpResult>> PushProductsAsync(

@@ -25,8 +25,8 @@ public sealed record BadRecord(long Line, string Reason);
 /// <summary>Where an indexing job stands.</summary>
 /// <param name="JobId">The job.</param>
 /// <param name="Kind"><c>fullReindex</c>, <c>upsert</c> or <c>delete</c>.</param>
-/// <param name="State"><c>enqueued</c>, <c>running</c>, <c>interrupted</c> (resumes), <c>retrying</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</param>
-/// <param name="Finished">Whether the state is final (succeeded, failed, cancelled).</param>
+/// <param name="State"><c>enqueued</c>, <c>running</c>, <c>interrupted</c> (resumes), <c>retrying</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c> or <c>parked</c> (a push or delete whose batch failed for good: see <c>GET /api/batches/{batchId}</c>).</param>
+/// <param name="Finished">Whether the state is final (succeeded, failed, cancelled, parked).</param>
 /// <param name="Processed">Records handled so far (indexed or rejected).</param>
 /// <param name="Total">Records in all, where known.</param>
 /// <param name="Accepted">Records indexed.</param>
@@ -83,3 +83,50 @@ public sealed record JobStatusResponse(
             status.FinishedAt);
     }
 }
+
+/// <summary>A pushed batch.</summary>
+/// <param name="BatchId">The batch.</param>
+/// <param name="Sequence">Its place in the order batches are applied in.</param>
+/// <param name="Kind"><c>upsert</c> or <c>delete</c>.</param>
+/// <param name="State"><c>pending</c>, <c>applied</c> or <c>parked</c>.</param>
+/// <param name="ProductIds">The products it upserts or deletes.</param>
+/// <param name="CreatedAt">When it was stored (for a batch sent again, when it was sent again).</param>
+/// <param name="AppliedAt">When it reached the index.</param>
+/// <param name="AppliedGeneration">The generation it reached.</param>
+/// <param name="ParkedAt">When it was parked.</param>
+/// <param name="ParkReason">Why it was parked.</param>
+/// <param name="RetryOf">For a batch sent again, the sequence of the original push.</param>
+public sealed record BatchResponse(
+    string BatchId,
+    long Sequence,
+    string Kind,
+    string State,
+    IReadOnlyList<string> ProductIds,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? AppliedAt,
+    string? AppliedGeneration,
+    DateTimeOffset? ParkedAt,
+    string? ParkReason,
+    long? RetryOf)
+{
+    public static BatchResponse From(PendingBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return new BatchResponse(
+            batch.Id,
+            batch.Sequence,
+            JsonNamingPolicy.CamelCase.ConvertName(batch.Kind.ToString()),
+            JsonNamingPolicy.CamelCase.ConvertName(batch.State.ToString()),
+            batch.ProductIds,
+            batch.CreatedAt,
+            batch.AppliedAt,
+            batch.AppliedGeneration,
+            batch.ParkedAt,
+            batch.ParkReason,
+            batch.RetryOf);
+    }
+}
+
+/// <summary>Batches of one state, oldest first.</summary>
+/// <param name="Batches">The batches.</param>
+public sealed record BatchListResponse(IReadOnlyList<BatchResponse> Batches);

@@ -27,7 +27,8 @@ namespace VectorIndexer.Worker.Jobs;
 /// free in time or the replay fails, nothing has been switched: the job fails transiently, keeps
 /// its generation and checkpoint, and the retry resumes at the replay without reading the feed
 /// again. After the switch the replayed batches are marked applied; if that fails they stay pending
-/// and their jobs apply them to the live generation again, in order (harmless: they are there).</item>
+/// and their jobs apply them to the live generation again, in order (harmless: they are there).
+/// Parked batches are passed over; one that fails for good in the replay is parked and passed over.</item>
 /// <item>Resumable: after each batch the generation and feed position are checkpointed in the
 /// <see cref="JobStatusStore"/>. Hangfire runs a job again after a shutdown or a crash; the run
 /// continues into the same generation from the checkpoint (ids are deterministic, so records
@@ -403,7 +404,27 @@ public sealed class FullReindexJob
 
             foreach (var batch in page)
             {
-                await _applier.ApplyAsync(generation, batch, cancellationToken);
+                if (batch.State == PendingBatchState.Parked)
+                {
+                    replayed.Skip(batch);
+                    continue;
+                }
+
+                try
+                {
+                    await _applier.ApplyAsync(generation, batch, cancellationToken);
+                }
+                catch (Exception ex) when (batch.AppliedAt is null && PendingBatchRunner.IsPermanent(ex, cancellationToken))
+                {
+                    // It fails on any generation: parked, as its own job would park it; the rebuild goes on.
+                    // (One already in the live generation that fails here fails the rebuild: it must not be lost.)
+                    var reason = PendingBatchRunner.Reason(ex);
+                    await _batches.ParkAsync(batch.Id, reason, CancellationToken.None);
+                    Log.BatchParked(_logger, batch.Id, reason);
+                    replayed.Skip(batch);
+                    continue;
+                }
+
                 replayed.Add(batch);
             }
         }
@@ -460,6 +481,9 @@ public sealed class FullReindexJob
 
         /// <summary>Replayed batches not yet applied to the live generation when they were read.</summary>
         public IReadOnlyList<string> Pending => _pending;
+
+        /// <summary>Passes over a parked batch: not in the new generation, not marked applied.</summary>
+        public void Skip(PendingBatch batch) => Through = batch.Sequence;
 
         public void Add(PendingBatch batch)
         {

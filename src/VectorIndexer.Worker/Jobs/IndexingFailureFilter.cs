@@ -13,7 +13,8 @@ namespace VectorIndexer.Worker.Jobs;
 /// a transient failure (<see cref="TransientFailures"/>) is retried up to
 /// <see cref="WorkerOptions.MaxRetries"/> times with a doubling delay; anything else, or a transient
 /// failure past the last retry, fails the job once. A reindex that fails for good has its new
-/// generation dropped here (a transient failure kept it for the retry to resume into).
+/// generation dropped here (a transient failure kept it for the retry to resume into); a batch job
+/// that fails for good has its batch parked, so later batches go on without it.
 /// </summary>
 public sealed class IndexingFailureFilter : IElectStateFilter
 {
@@ -21,14 +22,16 @@ public sealed class IndexingFailureFilter : IElectStateFilter
     public const string RetryCountParameter = "VectorIndexer.RetryCount";
 
     private readonly JobStatusStore _statuses;
+    private readonly PendingBatchStore _batches;
     private readonly IProductIndex _index;
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
 
-    public IndexingFailureFilter(JobStatusStore statuses, IProductIndex index, IOptions<WorkerOptions> options, ILogger<IndexingFailureFilter>? logger = null)
+    public IndexingFailureFilter(JobStatusStore statuses, PendingBatchStore batches, IProductIndex index, IOptions<WorkerOptions> options, ILogger<IndexingFailureFilter>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _statuses = statuses;
+        _batches = batches;
         _index = index;
         _options = options.Value;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -83,6 +86,15 @@ public sealed class IndexingFailureFilter : IElectStateFilter
             && await DropIfNotLiveAsync(jobId, generation))
         {
             message += " The new generation was dropped; the live index is unchanged.";
+        }
+
+        if (status is { Kind: JobKind.Upsert or JobKind.Delete, BatchId: { } batchId, IsFinished: false }
+            && await _batches.ParkAsync(batchId, message))
+        {
+            // Past its last retry (or failed for good before the batch was read): set aside, later batches go on.
+            Log.BatchParked(_logger, batchId, message);
+            await _statuses.SaveAsync(status with { State = JobState.Parked, Message = PendingBatchRunner.ParkedMessage(batchId, message) });
+            return;
         }
 
         Log.JobFailed(_logger, jobId, message);

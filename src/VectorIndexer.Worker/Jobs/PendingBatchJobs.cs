@@ -45,6 +45,11 @@ public sealed class DeleteProductsJob
 /// already applied that way only records its success. So two pushes of one product end with the
 /// later one, and no batch is applied twice over a later one.
 /// </para>
+/// <para>
+/// A batch that fails for good (the index refuses it; a transient failure after the last retry, see
+/// <see cref="IndexingFailureFilter"/>) is parked: later batches go on without it, its job ends
+/// <see cref="JobState.Parked"/> with the reason, and an operator sends it again or discards it.
+/// </para>
 /// </summary>
 public sealed class PendingBatchRunner
 {
@@ -113,6 +118,12 @@ public sealed class PendingBatchRunner
                     return;
                 }
 
+                if (current.ParkedAt is not null)
+                {
+                    // Parked by the job of a later batch or a reindex's replay, where it failed for good.
+                    throw await ParkedAsync(status, current.ParkReason ?? "it failed for good", null);
+                }
+
                 var live = await _index.GetLiveGenerationAsync(cancellationToken);
                 if (live is null)
                 {
@@ -121,8 +132,17 @@ public sealed class PendingBatchRunner
                     return;
                 }
 
-                var earlier = await ApplyEarlierAsync(live.Name, batch, cancellationToken);
-                await _applier.ApplyAsync(live.Name, batch, cancellationToken);
+                var earlier = await ApplyEarlierAsync(live.Name, current, cancellationToken);
+                try
+                {
+                    await _applier.ApplyAsync(live.Name, current, cancellationToken);
+                }
+                catch (Exception ex) when (IsPermanent(ex, cancellationToken))
+                {
+                    await _batches.ParkAsync(batchId, Reason(ex), CancellationToken.None);
+                    throw await ParkedAsync(status, Reason(ex), ex);
+                }
+
                 await _batches.MarkAppliedAsync(batchId, live.Name, cancellationToken);
                 await _statuses.SaveAsync(status with
                 {
@@ -166,10 +186,43 @@ public sealed class PendingBatchRunner
 
             foreach (var earlier in page)
             {
-                await _applier.ApplyAsync(generation, earlier, cancellationToken);
+                try
+                {
+                    await _applier.ApplyAsync(generation, earlier, cancellationToken);
+                }
+                catch (Exception ex) when (IsPermanent(ex, cancellationToken))
+                {
+                    // It will never apply: set it aside (its own job reports it) and go on with the rest.
+                    await _batches.ParkAsync(earlier.Id, Reason(ex), CancellationToken.None);
+                    Log.BatchParked(_logger, earlier.Id, Reason(ex));
+                    continue;
+                }
+
                 await _batches.MarkAppliedAsync(earlier.Id, generation, cancellationToken);
                 applied++;
             }
         }
     }
+
+    /// <summary>A failure that retrying cannot mend (the index refuses the products, say), as opposed to a transient one or a cancellation.</summary>
+    internal static bool IsPermanent(Exception exception, CancellationToken cancellationToken) =>
+        !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested) && !TransientFailures.IsTransient(exception);
+
+    /// <summary>A failure, for the parked batch's record and its job's status.</summary>
+    internal static string Reason(Exception exception) =>
+        exception is IndexingJobException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+
+    /// <summary>Records the job as parked and returns the exception that fails it (so the dashboard lists it with the reason).</summary>
+    private async Task<IndexingJobException> ParkedAsync(JobStatus status, string reason, Exception? cause)
+    {
+        var batchId = status.BatchId!;
+        Log.BatchParked(_logger, batchId, reason);
+        var message = ParkedMessage(batchId, reason);
+        await _statuses.SaveAsync(status with { State = JobState.Parked, Message = message }, CancellationToken.None);
+        return cause is null ? new IndexingJobException(message) : new IndexingJobException(message, cause);
+    }
+
+    /// <summary>What a parked batch's job says, for a person.</summary>
+    internal static string ParkedMessage(string batchId, string reason) =>
+        $"Batch {batchId} is parked: {reason}. Later batches go on without it. Send it again with POST /api/batches/{batchId}/retry (products pushed since keep their newer version) or discard it with DELETE /api/batches/{batchId}.";
 }

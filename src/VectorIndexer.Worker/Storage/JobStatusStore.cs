@@ -14,6 +14,9 @@ public enum JobState
     Succeeded,
     Failed,
     Cancelled,
+
+    /// <summary>A batch job whose batch failed for good: the batch is parked (see <see cref="PendingBatchState.Parked"/>), later batches go on.</summary>
+    Parked,
 }
 
 /// <summary>What a job is.</summary>
@@ -77,7 +80,7 @@ public sealed record JobStatus
 
     public DateTimeOffset? FinishedAt { get; init; }
 
-    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.Parked;
 }
 
 /// <summary>

@@ -25,6 +25,34 @@ public sealed record PendingBatch(string Id, long Sequence, PendingBatchKind Kin
     /// new generation before switching to it); null while pending.
     /// </summary>
     public string? AppliedGeneration { get; init; }
+
+    /// <summary>When it was parked: it failed for good and is set aside, later batches go on without it.</summary>
+    public DateTimeOffset? ParkedAt { get; init; }
+
+    /// <summary>Why it was parked (the failure, for a person).</summary>
+    public string? ParkReason { get; init; }
+
+    /// <summary>
+    /// For a parked batch sent again (<see cref="PendingBatchStore.RetryParkedAsync"/>): the sequence of
+    /// the original push. Products that batches pushed after that one touch are left out when it is applied.
+    /// </summary>
+    public long? RetryOf { get; init; }
+
+    /// <summary>Pending, applied or parked.</summary>
+    public PendingBatchState State => AppliedAt is not null ? PendingBatchState.Applied : ParkedAt is not null ? PendingBatchState.Parked : PendingBatchState.Pending;
+}
+
+/// <summary>Where a pushed batch stands.</summary>
+public enum PendingBatchState
+{
+    /// <summary>Waiting for its job (or for the first generation to go live).</summary>
+    Pending,
+
+    /// <summary>In the live generation.</summary>
+    Applied,
+
+    /// <summary>Failed for good (after <see cref="WorkerOptions.MaxRetries"/> for transient failures); later batches go on without it.</summary>
+    Parked,
 }
 
 /// <summary>
@@ -35,7 +63,8 @@ public sealed record PendingBatch(string Id, long Sequence, PendingBatchKind Kin
 /// in PostgreSQL; both give the same guarantees:
 /// <list type="bullet">
 /// <item>sequences grow in commit order: a reader never sees a batch before one with a lower sequence;</item>
-/// <item>the applied marker is set once and kept (the first time stamp wins);</item>
+/// <item>the applied marker is set once and kept (the first time stamp and generation win);</item>
+/// <item>a parked batch (failed for good) is skipped by the catch-up and the replay until it is sent again or discarded;</item>
 /// <item><see cref="AcquireApplyLockAsync"/> lets one holder at a time apply batches to the live generation.</item>
 /// </list>
 /// </summary>
@@ -129,6 +158,88 @@ public sealed class PendingBatchStore
         return _backend.MarkAppliedAsync(batchId, generation, StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
     }
 
+    /// <summary>
+    /// Parks a batch that failed for good: it is no longer applied before later batches nor replayed
+    /// into a rebuild, until an operator retries (<see cref="RetryParkedAsync"/>) or discards it
+    /// (<see cref="DeleteParkedAsync"/>). The first reason is kept. Returns false when the batch is
+    /// unknown or already applied.
+    /// </summary>
+    public Task<bool> ParkAsync(string batchId, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return _backend.ParkAsync(batchId, reason, StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
+    }
+
+    /// <summary>Parked batches, oldest first.</summary>
+    public async Task<IReadOnlyList<PendingBatch>> ListParkedAsync(int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return (await _backend.ListParkedAsync(limit, cancellationToken)).Select(Create).ToList();
+    }
+
+    /// <summary>
+    /// Sends a parked batch again: in one transaction it is removed and stored anew at the end of the
+    /// sequence (a new id), remembering the original push's sequence, so every ordering rule of
+    /// ordinary batches holds for it while a later push of the same product still wins (see
+    /// <see cref="WithoutSupersededAsync"/>). Null when <paramref name="batchId"/> is not a parked batch.
+    /// </summary>
+    public async Task<PendingBatch?> RetryParkedAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        var row = await _backend.RequeueParkedAsync(batchId, Guid.CreateVersion7().ToString("N"), StoreTime.Truncate(_time.GetUtcNow()), cancellationToken);
+        return row is null ? null : Create(row);
+    }
+
+    /// <summary>Discards a parked batch; false when <paramref name="batchId"/> is not a parked batch.</summary>
+    public Task<bool> DeleteParkedAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(batchId);
+        return _backend.DeleteParkedAsync(batchId, cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch as it may be applied: a batch sent again after parking (<see cref="PendingBatch.RetryOf"/>)
+    /// loses the products that a batch pushed after the original one touches (pending or applied, not
+    /// parked), so an old version never overwrites a newer one. Other batches are returned as they are.
+    /// </summary>
+    public async Task<PendingBatch> WithoutSupersededAsync(PendingBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.RetryOf is not { } origin)
+        {
+            return batch;
+        }
+
+        var newer = new HashSet<string>(StringComparer.Ordinal);
+        for (var after = origin; after < batch.Sequence;)
+        {
+            var page = await _backend.ListAfterAsync(after, 500, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var row in page.TakeWhile(r => r.Sequence < batch.Sequence))
+            {
+                if (row.ParkedAt is null)
+                {
+                    newer.UnionWith(Create(row).ProductIds);
+                }
+            }
+
+            after = page[^1].Sequence;
+        }
+
+        return newer.Count == 0 || !batch.ProductIds.Any(newer.Contains)
+            ? batch
+            : batch with
+            {
+                Products = batch.Products.Where(p => !newer.Contains(p.Id)).ToList(),
+                ProductIds = batch.ProductIds.Where(id => !newer.Contains(id)).ToList(),
+            };
+    }
+
     /// <summary>Deletes applied batches older than <paramref name="olderThan"/> (a rebuild still running may need the newer ones).</summary>
     public Task<int> PurgeAppliedAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
         _backend.PurgeAppliedAsync(olderThan, cancellationToken);
@@ -155,13 +266,25 @@ public sealed class PendingBatchStore
 
     private static PendingBatch Create(PendingBatchRow row)
     {
+        List<Product> products;
+        List<string> ids;
         if (row.Kind == PendingBatchKind.Upsert)
         {
-            var products = JsonSerializer.Deserialize<List<Product>>(row.Payload, Json) ?? [];
-            return new PendingBatch(row.Id, row.Sequence, row.Kind, products, products.ConvertAll(p => p.Id), row.CreatedAt, row.AppliedAt) { AppliedGeneration = row.AppliedGeneration };
+            products = JsonSerializer.Deserialize<List<Product>>(row.Payload, Json) ?? [];
+            ids = products.ConvertAll(p => p.Id);
+        }
+        else
+        {
+            products = [];
+            ids = JsonSerializer.Deserialize<List<string>>(row.Payload, Json) ?? [];
         }
 
-        var ids = JsonSerializer.Deserialize<List<string>>(row.Payload, Json) ?? [];
-        return new PendingBatch(row.Id, row.Sequence, row.Kind, [], ids, row.CreatedAt, row.AppliedAt) { AppliedGeneration = row.AppliedGeneration };
+        return new PendingBatch(row.Id, row.Sequence, row.Kind, products, ids, row.CreatedAt, row.AppliedAt)
+        {
+            AppliedGeneration = row.AppliedGeneration,
+            ParkedAt = row.ParkedAt,
+            ParkReason = row.ParkReason,
+            RetryOf = row.RetryOf,
+        };
     }
 }

@@ -21,7 +21,7 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(100);
     private readonly PostgreSqlWorkerDatabase _database;
     private readonly string _table;
-    private readonly string _columns = "seq, id, kind, payload, created_at, applied_at, applied_generation";
+    private readonly string _columns = "seq, id, kind, payload, created_at, applied_at, applied_generation, parked_at, park_reason, retry_of";
 
     public PostgreSqlPendingBatchBackend(PostgreSqlWorkerDatabase database)
     {
@@ -75,7 +75,7 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
 
     public Task<IReadOnlyList<PendingBatchRow>> ListUnappliedThroughAsync(long throughSequence, int limit, CancellationToken cancellationToken) =>
         ListAsync(
-            $"SELECT {_columns} FROM {_table} WHERE seq <= $1 AND applied_at IS NULL ORDER BY seq LIMIT $2",
+            $"SELECT {_columns} FROM {_table} WHERE seq <= $1 AND applied_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $2",
             cancellationToken,
             new NpgsqlParameter<long> { TypedValue = throughSequence },
             new NpgsqlParameter<int> { TypedValue = limit });
@@ -84,11 +84,11 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
         ScalarAsync($"SELECT COALESCE(MAX(seq), 0) FROM {_table}", cancellationToken);
 
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) =>
-        ScalarAsync($"SELECT COALESCE((SELECT MIN(seq) - 1 FROM {_table} WHERE applied_at IS NULL), (SELECT MAX(seq) FROM {_table}), 0)", cancellationToken);
+        ScalarAsync($"SELECT COALESCE((SELECT MIN(seq) - 1 FROM {_table} WHERE applied_at IS NULL AND parked_at IS NULL), (SELECT MAX(seq) FROM {_table}), 0)", cancellationToken);
 
     public Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken) =>
         NonQueryAsync(
-            $"UPDATE {_table} SET applied_at = $2, applied_generation = $3 WHERE id = $1 AND applied_at IS NULL",
+            $"UPDATE {_table} SET applied_at = $2, applied_generation = $3, parked_at = NULL, park_reason = NULL WHERE id = $1 AND applied_at IS NULL",
             cancellationToken,
             new NpgsqlParameter<string> { TypedValue = id },
             new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
@@ -99,6 +99,82 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
             $"DELETE FROM {_table} WHERE applied_at IS NOT NULL AND created_at < $1",
             cancellationToken,
             new NpgsqlParameter<DateTime> { TypedValue = createdBefore.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+
+    public async Task<bool> ParkAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await NonQueryAsync(
+            $"UPDATE {_table} SET parked_at = COALESCE(parked_at, $2), park_reason = COALESCE(park_reason, $3) WHERE id = $1 AND applied_at IS NULL",
+            cancellationToken,
+            new NpgsqlParameter<string> { TypedValue = id },
+            new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz },
+            new NpgsqlParameter<string> { TypedValue = reason }) > 0;
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListParkedAsync(int limit, CancellationToken cancellationToken) =>
+        ListAsync(
+            $"SELECT {_columns} FROM {_table} WHERE parked_at IS NOT NULL ORDER BY seq LIMIT $1",
+            cancellationToken,
+            new NpgsqlParameter<int> { TypedValue = limit });
+
+    public async Task<PendingBatchRow?> RequeueParkedAsync(string id, string newId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // The insert lock first, as every insert takes it: sequences keep growing in commit order.
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _database.LockKey("batches-insert") });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        PendingBatchRow? parked = null;
+#pragma warning disable CA2100 // The table name is built from a validated identifier; values are parameters.
+        await using (var select = new NpgsqlCommand($"SELECT {_columns} FROM {_table} WHERE id = $1 AND parked_at IS NOT NULL AND applied_at IS NULL FOR UPDATE", connection, transaction))
+#pragma warning restore CA2100
+        {
+            select.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                parked = Read(reader);
+            }
+        }
+
+        if (parked is null)
+        {
+            return null;
+        }
+
+        var origin = parked.RetryOf ?? parked.Sequence;
+        long sequence;
+#pragma warning disable CA2100 // The table name is built from a validated identifier; values are parameters.
+        await using (var insert = new NpgsqlCommand($"INSERT INTO {_table} (id, kind, payload, created_at, retry_of) VALUES ($1, $2, $3, $4, $5) RETURNING seq", connection, transaction))
+#pragma warning restore CA2100
+        {
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = newId });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parked.Kind.ToString() });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = parked.Payload });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = origin });
+            sequence = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+#pragma warning disable CA2100 // The table name is built from a validated identifier; values are parameters.
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE id = $1", connection, transaction))
+#pragma warning restore CA2100
+        {
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PendingBatchRow(sequence, newId, parked.Kind, parked.Payload, now, null) { RetryOf = origin };
+    }
+
+    public async Task<bool> DeleteParkedAsync(string id, CancellationToken cancellationToken) =>
+        await NonQueryAsync(
+            $"DELETE FROM {_table} WHERE id = $1 AND parked_at IS NOT NULL AND applied_at IS NULL",
+            cancellationToken,
+            new NpgsqlParameter<string> { TypedValue = id }) > 0;
 
     public async Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -136,6 +212,9 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
         reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(5)))
     {
         AppliedGeneration = reader.IsDBNull(6) ? null : reader.GetString(6),
+        ParkedAt = reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(7)),
+        ParkReason = reader.IsDBNull(8) ? null : reader.GetString(8),
+        RetryOf = reader.IsDBNull(9) ? null : reader.GetInt64(9),
     };
 
     private async Task<IReadOnlyList<PendingBatchRow>> ListAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
@@ -198,7 +277,7 @@ internal sealed class PostgreSqlJobStatusBackend : IJobStatusBackend
     }
 
     public Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken) =>
-        ListAsync($"SELECT {Columns} FROM {_table} WHERE kind = $1 AND state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY created_at, job_id", kind.ToString(), cancellationToken);
+        ListAsync($"SELECT {Columns} FROM {_table} WHERE kind = $1 AND state NOT IN ('Succeeded', 'Failed', 'Cancelled', 'Parked') ORDER BY created_at, job_id", kind.ToString(), cancellationToken);
 
     public async Task<bool> WriteAsync(JobStatus status, bool replace, CancellationToken cancellationToken)
     {

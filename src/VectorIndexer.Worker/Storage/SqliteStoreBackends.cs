@@ -12,7 +12,7 @@ namespace VectorIndexer.Worker.Storage;
 /// </summary>
 internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
 {
-    private const string Columns = "seq, id, kind, payload, created_at, applied_at, applied_generation";
+    private const string Columns = "seq, id, kind, payload, created_at, applied_at, applied_generation, parked_at, park_reason, retry_of";
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> ApplyLocks = new(StringComparer.Ordinal);
     private readonly SqliteFile _file;
 
@@ -28,11 +28,17 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
                 payload TEXT NOT NULL,
                 created_at TEXT NOT NULL,
                 applied_at TEXT NULL,
-                applied_generation TEXT NULL);
+                applied_generation TEXT NULL,
+                parked_at TEXT NULL,
+                park_reason TEXT NULL,
+                retry_of INTEGER NULL);
             """);
 
-        // Files written before the column existed.
+        // Files written before these columns existed.
         SqliteFile.AddColumnIfMissing(connection, "batches", "applied_generation", "TEXT NULL");
+        SqliteFile.AddColumnIfMissing(connection, "batches", "parked_at", "TEXT NULL");
+        SqliteFile.AddColumnIfMissing(connection, "batches", "park_reason", "TEXT NULL");
+        SqliteFile.AddColumnIfMissing(connection, "batches", "retry_of", "INTEGER NULL");
     }
 
     public string Location => _file.Path;
@@ -63,19 +69,19 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
         ListAsync($"SELECT {Columns} FROM batches WHERE seq > $seq ORDER BY seq LIMIT $limit", afterSequence, limit, cancellationToken);
 
     public Task<IReadOnlyList<PendingBatchRow>> ListUnappliedThroughAsync(long throughSequence, int limit, CancellationToken cancellationToken) =>
-        ListAsync($"SELECT {Columns} FROM batches WHERE seq <= $seq AND applied_at IS NULL ORDER BY seq LIMIT $limit", throughSequence, limit, cancellationToken);
+        ListAsync($"SELECT {Columns} FROM batches WHERE seq <= $seq AND applied_at IS NULL AND parked_at IS NULL ORDER BY seq LIMIT $limit", throughSequence, limit, cancellationToken);
 
     public Task<long> GetLastSequenceAsync(CancellationToken cancellationToken) =>
         ScalarAsync("SELECT COALESCE(MAX(seq), 0) FROM batches", cancellationToken);
 
     public Task<long> GetReplayStartAsync(CancellationToken cancellationToken) =>
-        ScalarAsync("SELECT COALESCE((SELECT MIN(seq) - 1 FROM batches WHERE applied_at IS NULL), (SELECT MAX(seq) FROM batches), 0)", cancellationToken);
+        ScalarAsync("SELECT COALESCE((SELECT MIN(seq) - 1 FROM batches WHERE applied_at IS NULL AND parked_at IS NULL), (SELECT MAX(seq) FROM batches), 0)", cancellationToken);
 
     public async Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var connection = _file.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE batches SET applied_at = $now, applied_generation = $generation WHERE id = $id AND applied_at IS NULL";
+        command.CommandText = "UPDATE batches SET applied_at = $now, applied_generation = $generation, parked_at = NULL, park_reason = NULL WHERE id = $id AND applied_at IS NULL";
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$generation", generation);
         command.Parameters.AddWithValue("$now", Format(now));
@@ -89,6 +95,74 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
         command.CommandText = "DELETE FROM batches WHERE applied_at IS NOT NULL AND created_at < $before";
         command.Parameters.AddWithValue("$before", Format(createdBefore));
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> ParkAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE batches SET parked_at = COALESCE(parked_at, $now), park_reason = COALESCE(park_reason, $reason) WHERE id = $id AND applied_at IS NULL";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$reason", reason);
+        command.Parameters.AddWithValue("$now", Format(now));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    public Task<IReadOnlyList<PendingBatchRow>> ListParkedAsync(int limit, CancellationToken cancellationToken) =>
+        ListAsync($"SELECT {Columns} FROM batches WHERE parked_at IS NOT NULL AND seq > $seq ORDER BY seq LIMIT $limit", 0, limit, cancellationToken);
+
+    public async Task<PendingBatchRow?> RequeueParkedAsync(string id, string newId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var transaction = connection.BeginTransaction();
+        PendingBatchRow? parked;
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT {Columns} FROM batches WHERE id = $id AND parked_at IS NOT NULL AND applied_at IS NULL";
+            select.Parameters.AddWithValue("$id", id);
+            using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            parked = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
+
+        if (parked is null)
+        {
+            return null;
+        }
+
+        var origin = parked.RetryOf ?? parked.Sequence;
+        long sequence;
+        using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO batches (id, kind, payload, created_at, retry_of) VALUES ($id, $kind, $payload, $created, $origin) RETURNING seq";
+            insert.Parameters.AddWithValue("$id", newId);
+            insert.Parameters.AddWithValue("$kind", parked.Kind.ToString());
+            insert.Parameters.AddWithValue("$payload", parked.Payload);
+            insert.Parameters.AddWithValue("$created", Format(now));
+            insert.Parameters.AddWithValue("$origin", origin);
+            sequence = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM batches WHERE id = $id";
+            delete.Parameters.AddWithValue("$id", id);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new PendingBatchRow(sequence, newId, parked.Kind, parked.Payload, now, null) { RetryOf = origin };
+    }
+
+    public async Task<bool> DeleteParkedAsync(string id, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM batches WHERE id = $id AND parked_at IS NOT NULL AND applied_at IS NULL";
+        command.Parameters.AddWithValue("$id", id);
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -116,6 +190,9 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
         reader.IsDBNull(5) ? null : Parse(reader.GetString(5)))
     {
         AppliedGeneration = reader.IsDBNull(6) ? null : reader.GetString(6),
+        ParkedAt = reader.IsDBNull(7) ? null : Parse(reader.GetString(7)),
+        ParkReason = reader.IsDBNull(8) ? null : reader.GetString(8),
+        RetryOf = reader.IsDBNull(9) ? null : reader.GetInt64(9),
     };
 
     private async Task<IReadOnlyList<PendingBatchRow>> ListAsync(string sql, long sequence, int limit, CancellationToken cancellationToken)
@@ -213,7 +290,7 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
     {
         using var connection = _file.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM jobs WHERE kind = $kind AND state NOT IN ('Succeeded', 'Failed', 'Cancelled') ORDER BY created_at, job_id";
+        command.CommandText = $"SELECT {Columns} FROM jobs WHERE kind = $kind AND state NOT IN ('Succeeded', 'Failed', 'Cancelled', 'Parked') ORDER BY created_at, job_id";
         command.Parameters.AddWithValue("$kind", kind.ToString());
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<JobStatus>();

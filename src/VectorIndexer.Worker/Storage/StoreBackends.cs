@@ -7,6 +7,15 @@ internal sealed record PendingBatchRow(long Sequence, string Id, PendingBatchKin
 {
     /// <summary>The generation it was applied to; null while pending.</summary>
     public string? AppliedGeneration { get; init; }
+
+    /// <summary>When it was parked (set aside after failing for good); null otherwise.</summary>
+    public DateTimeOffset? ParkedAt { get; init; }
+
+    /// <summary>Why it was parked.</summary>
+    public string? ParkReason { get; init; }
+
+    /// <summary>For a parked batch sent again: the sequence of the original push.</summary>
+    public long? RetryOf { get; init; }
 }
 
 /// <summary>
@@ -36,6 +45,22 @@ internal interface IPendingBatchBackend
     Task MarkAppliedAsync(string id, string generation, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<int> PurgeAppliedAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken);
+
+    /// <summary>Parks a batch not applied yet (the first time and reason win); returns whether it is parked now.</summary>
+    Task<bool> ParkAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Parked batches, oldest first.</summary>
+    Task<IReadOnlyList<PendingBatchRow>> ListParkedAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: removes the parked batch <paramref name="id"/> and stores its payload again
+    /// as batch <paramref name="newId"/> at the end of the sequence, recording the original push's
+    /// sequence in <see cref="PendingBatchRow.RetryOf"/>. Null when no such parked batch exists.
+    /// </summary>
+    Task<PendingBatchRow?> RequeueParkedAsync(string id, string newId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a parked batch; returns whether there was one.</summary>
+    Task<bool> DeleteParkedAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Waits for the apply lock; <see cref="TimeoutException"/> when it is not free within <paramref name="timeout"/>.</summary>
     Task<IAsyncDisposable> AcquireApplyLockAsync(TimeSpan timeout, CancellationToken cancellationToken);

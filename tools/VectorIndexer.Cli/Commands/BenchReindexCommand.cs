@@ -71,8 +71,8 @@ internal static class BenchReindexCommand
         using var index = new EmbeddedProductIndex(new EmbeddedIndexOptions { DataDirectory = Path.Combine(work, "index") });
         var timed = new TimedEmbedder(new OnnxProductEmbedder(embedder));
         var indexer = new ProductIndexer(timed, composer, index, options);
-        var applier = new BatchApplier(indexer, index);
         var batches = new PendingBatchStore(Path.Combine(work, "batches.db"));
+        var applier = new BatchApplier(indexer, index, batches);
         var statuses = new JobStatusStore(Path.Combine(work, "jobs.db"));
         var context = new JobContextAccessor();
         var source = new CatalogFeedSource(new ConfigurationBuilder().Build());
