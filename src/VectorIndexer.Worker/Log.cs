@@ -89,4 +89,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4029, Level = LogLevel.Information, Message = "Batch {BatchId} (parked) discarded by an operator")]
     public static partial void BatchDiscarded(ILogger logger, string batchId);
+
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Reindex {JobId}: nothing to do, reindex {FinishedJobId} of the same feed finished after it was requested and neither the feed nor the live generation {Generation} has changed since")]
+    public static partial void ReindexNothingChanged(ILogger logger, string jobId, string finishedJobId, string generation);
 }

@@ -14,6 +14,28 @@ public sealed class CatalogFeedSourceTests(EmbedderFixture fixture) : IDisposabl
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    public async Task GetVersionAsync_ChangesWithTheFileAndTheMapping_AndIsNullForAMissingFeed()
+    {
+        var path = Path.Combine(_directory.Path, "versioned.jsonl");
+        await File.WriteAllLinesAsync(path, ["""{"id":"A-1","title":"Desk lamp"}"""], Token);
+        File.SetLastWriteTimeUtc(path, new DateTime(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc));
+        var source = new CatalogFeedSource(new ConfigurationBuilder().Build());
+
+        var first = await source.GetVersionAsync(path, null, Token);
+        Assert.NotNull(first);
+        Assert.Equal(first, await source.GetVersionAsync(path, null, Token));
+        Assert.NotEqual(first, await source.GetVersionAsync(path, "esci", Token));
+
+        await File.AppendAllLinesAsync(path, ["""{"id":"A-2","title":"Mug"}"""], Token);
+        File.SetLastWriteTimeUtc(path, new DateTime(2025, 3, 1, 8, 0, 0, DateTimeKind.Utc));
+        Assert.NotEqual(first, await source.GetVersionAsync(path, null, Token));
+        var grown = await source.GetVersionAsync(path, null, Token);
+        File.SetLastWriteTimeUtc(path, new DateTime(2025, 3, 1, 9, 0, 0, DateTimeKind.Utc));
+        Assert.NotEqual(grown, await source.GetVersionAsync(path, null, Token));
+        Assert.Null(await source.GetVersionAsync(Path.Combine(_directory.Path, "missing.jsonl"), null, Token));
+    }
+
+    [Fact]
     public async Task ReadAsync_JsonLinesWithBadLines_YieldsProductsAndLineNumberedRejections()
     {
         var path = Path.Combine(_directory.Path, "feed.jsonl");

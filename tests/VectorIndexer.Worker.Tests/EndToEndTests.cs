@@ -172,6 +172,33 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Worker_SameFeedTriggeredTwiceWhileItRuns_TheSecondIsANoOp()
+    {
+        _feed.Add("catalog.jsonl", Products.Feed(30, badLines: []));
+        var embedder = new CountingEmbedder(fixture);
+        using var host = Build(new() { ["Worker:WorkerCount"] = "2" }, embedder);
+        await host.StartAsync(Token);
+        var jobs = host.Services.GetRequiredService<IBackgroundJobClient>();
+        var statuses = host.Services.GetRequiredService<JobStatusStore>();
+
+        // As "Trigger now" and the schedule do: straight to Hangfire, the second while the first is under way.
+        var first = jobs.Enqueue<FullReindexJob>(job => job.RunAsync("catalog.jsonl", null, CancellationToken.None));
+        var second = jobs.Enqueue<FullReindexJob>(job => job.RunAsync("catalog.jsonl", null, CancellationToken.None));
+        var a = await WaitFinishedAsync(statuses, first);
+        var b = await WaitFinishedAsync(statuses, second);
+
+        Assert.Equal(JobState.Succeeded, a.State);
+        Assert.Equal(JobState.Succeeded, b.State);
+        var (built, noOp) = a.Message!.StartsWith("Nothing to do", StringComparison.Ordinal) ? (b, a) : (a, b);
+        Assert.StartsWith($"Nothing to do: reindex {built.JobId}", noOp.Message, StringComparison.Ordinal);
+        Assert.Equal(built.Generation, noOp.Generation);
+        Assert.Equal(30, embedder.Texts);
+        Assert.Equal(1, _feed.Reads);
+        Assert.Equal(built.Generation, Assert.Single(await host.Services.GetRequiredService<IProductIndex>().ListGenerationsAsync(Token)).Name);
+        await host.StopAsync(Token);
+    }
+
+    [Fact]
     public async Task Worker_OnPostgreSqlStorage_RunsAReindexToCompletion()
     {
         var connectionString = Environment.GetEnvironmentVariable(PostgresVariable);

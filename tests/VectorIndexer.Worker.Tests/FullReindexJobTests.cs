@@ -258,3 +258,81 @@ public sealed class FullReindexJobTests(EmbedderFixture fixture) : IDisposable
 
     public void Dispose() => _harness.Dispose();
 }
+
+/// <summary>A reindex requested while another of the same feed ran ("Trigger now", the schedule) ends at once when nothing changed.</summary>
+public sealed class ReindexNoOpTests(EmbedderFixture fixture) : IDisposable
+{
+    private readonly WorkerHarness _harness = new(fixture);
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Reindex_RequestedWhileTheSameFeedWasRebuilt_EndsAtOnceWithoutReadingOrEmbedding()
+    {
+        _harness.Feed.Add("catalog", Products.Feed(8));
+        var requested = DateTimeOffset.UtcNow;
+        await RunAsync("job-1", "catalog", requestedAt: requested.AddSeconds(-1));
+        var live = (await _harness.Index.GetLiveGenerationAsync(Token))!.Name;
+        var (reads, embedded) = (_harness.Feed.Reads, _harness.Embedder.Texts);
+
+        await RunAsync("job-2", "catalog", requestedAt: requested);
+
+        var status = (await _harness.Statuses.GetAsync("job-2", Token))!;
+        Assert.Equal(JobState.Succeeded, status.State);
+        Assert.Contains("Nothing to do: reindex job-1", status.Message, StringComparison.Ordinal);
+        Assert.Equal(live, status.Generation);
+        Assert.Equal(requested.ToUnixTimeMilliseconds(), status.CreatedAt.ToUnixTimeMilliseconds());
+        Assert.Equal(live, Assert.Single(await _harness.Index.ListGenerationsAsync(Token)).Name);
+        Assert.Equal(reads, _harness.Feed.Reads);
+        Assert.Equal(embedded, _harness.Embedder.Texts);
+    }
+
+    [Fact]
+    public async Task Reindex_RequestedWhileTheSameFeedWasRebuilt_ButTheFeedChangedSince_Rebuilds()
+    {
+        _harness.Feed.Add("catalog", Products.Feed(8));
+        var requested = DateTimeOffset.UtcNow;
+        await RunAsync("job-1", "catalog", requestedAt: requested.AddSeconds(-1));
+        var first = (await _harness.Index.GetLiveGenerationAsync(Token))!.Name;
+        _harness.Feed.Add("catalog", Products.Feed(9));
+
+        await RunAsync("job-2", "catalog", requestedAt: requested);
+
+        Assert.NotEqual(first, (await _harness.Index.GetLiveGenerationAsync(Token))!.Name);
+        Assert.Equal(9, await _harness.Index.CountAsync(null, null, Token));
+    }
+
+    [Fact]
+    public async Task Reindex_RequestedAfterTheLastOneFinished_RebuildsEvenWhenNothingChanged()
+    {
+        _harness.Feed.Add("catalog", Products.Feed(8));
+        await RunAsync("job-1", "catalog", requestedAt: DateTimeOffset.UtcNow);
+        var first = (await _harness.Index.GetLiveGenerationAsync(Token))!.Name;
+
+        await RunAsync("job-2", "catalog", requestedAt: DateTimeOffset.UtcNow.AddSeconds(1));
+
+        Assert.NotEqual(first, (await _harness.Index.GetLiveGenerationAsync(Token))!.Name);
+        Assert.DoesNotContain("Nothing to do", (await _harness.Statuses.GetAsync("job-2", Token))!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reindex_RequestedWhileAnotherFeedWasRebuilt_Rebuilds()
+    {
+        _harness.Feed.Add("a", Products.Feed(8));
+        _harness.Feed.Add("b", Products.Feed(5));
+        var requested = DateTimeOffset.UtcNow;
+        await RunAsync("job-1", "a", requestedAt: requested.AddSeconds(-1));
+
+        await RunAsync("job-2", "b", requestedAt: requested);
+
+        Assert.Equal(5, await _harness.Index.CountAsync(null, null, Token));
+    }
+
+    public void Dispose() => _harness.Dispose();
+
+    private async Task RunAsync(string jobId, string feed, DateTimeOffset requestedAt)
+    {
+        _harness.Context.Set(jobId, requestedAt);
+        await _harness.ReindexJob().RunAsync(feed, null, Token);
+    }
+}

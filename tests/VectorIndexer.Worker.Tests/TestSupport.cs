@@ -57,12 +57,21 @@ internal sealed class CountingEmbedder : IProductEmbedder
 internal sealed class FakeFeed : ICatalogFeedSource
 {
     private readonly Dictionary<string, IReadOnlyList<CatalogFeedItem>> _feeds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _versions = new(StringComparer.Ordinal);
 
     public Func<long, Task>? OnItem { get; set; }
 
     public int Reads { get; private set; }
 
-    public void Add(string location, IReadOnlyList<CatalogFeedItem> items) => _feeds[location] = items;
+    /// <summary>Sets the feed at <paramref name="location"/>; each call gives it a new version.</summary>
+    public void Add(string location, IReadOnlyList<CatalogFeedItem> items)
+    {
+        _feeds[location] = items;
+        _versions[location] = _versions.GetValueOrDefault(location) + 1;
+    }
+
+    public Task<string?> GetVersionAsync(string location, string? mapping, CancellationToken cancellationToken) =>
+        Task.FromResult(_versions.TryGetValue(location, out var version) ? $"{location}#{version}:{mapping}" : null);
 
     public async IAsyncEnumerable<CatalogFeedItem> ReadAsync(string location, string? mapping, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

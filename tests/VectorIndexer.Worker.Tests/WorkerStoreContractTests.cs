@@ -261,6 +261,7 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
             BadRecords = [new RejectedRecord(7, "missing title"), new RejectedRecord(19, "price is not a number")],
             Generation = "gen-3",
             FeedLocation = "/feeds/catalog.jsonl",
+            FeedVersion = "1048576:638700000000000000:esci",
             ChangeSequence = 17,
         };
         var saved = await OpenStatuses().SaveAsync(status, Token);
@@ -294,6 +295,30 @@ public abstract class WorkerStoreContractTests(EmbedderFixture fixture) : IDispo
         var again = await store.SaveAsync(read with { State = JobState.Retrying }, Token);
         Assert.Null(again.FinishedAt);
         Assert.Null((await OpenStatuses().GetAsync("t", Token))!.FinishedAt);
+    }
+
+    [Fact]
+    public async Task JobStatusStore_LastSucceeded_IsTheKindsLatestFinishedSuccess()
+    {
+        var time = new ManualTime(Start);
+        var store = OpenStatuses(time);
+        Assert.Null(await store.GetLastSucceededAsync(JobKind.FullReindex, Token));
+        foreach (var (id, kind, state) in new[]
+        {
+            ("r-1", JobKind.FullReindex, JobState.Succeeded),
+            ("r-2", JobKind.FullReindex, JobState.Succeeded),
+            ("r-3", JobKind.FullReindex, JobState.Failed),
+            ("r-4", JobKind.FullReindex, JobState.Running),
+            ("u-1", JobKind.Upsert, JobState.Succeeded),
+        })
+        {
+            await store.SaveAsync(new JobStatus { JobId = id, Kind = kind, State = state }, Token);
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal("r-2", (await OpenStatuses().GetLastSucceededAsync(JobKind.FullReindex, Token))!.JobId);
+        Assert.Equal("u-1", (await OpenStatuses().GetLastSucceededAsync(JobKind.Upsert, Token))!.JobId);
+        Assert.Null(await OpenStatuses().GetLastSucceededAsync(JobKind.Delete, Token));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
 using VectorIndexer.Catalog;
@@ -61,6 +62,25 @@ public sealed class CatalogFeedSource : ICatalogFeedSource
         }
 
         return count;
+    }
+
+    /// <summary>The file's size and last write time (UTC ticks) and the mapping's name (a mapping file's own write time too); null when the feed is missing.</summary>
+    public Task<string?> GetVersionAsync(string location, string? mapping, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(location);
+        var feed = new FileInfo(location);
+        if (!feed.Exists)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        var version = string.Create(CultureInfo.InvariantCulture, $"{feed.Length}:{feed.LastWriteTimeUtc.Ticks}:{mapping}");
+        if (!string.IsNullOrWhiteSpace(mapping) && !_mappings.ContainsKey(mapping) && File.Exists(mapping))
+        {
+            version += string.Create(CultureInfo.InvariantCulture, $":{File.GetLastWriteTimeUtc(mapping).Ticks}");
+        }
+
+        return Task.FromResult<string?>(version);
     }
 
     private async Task<FeedMapping> ResolveAsync(string? mapping, CancellationToken cancellationToken)

@@ -50,4 +50,11 @@ public interface ICatalogFeedSource
 
     /// <summary>How many records the feed holds, when that is cheap to know (for the ETA); null otherwise.</summary>
     Task<long?> CountAsync(string location, string? mapping, CancellationToken cancellationToken) => Task.FromResult<long?>(null);
+
+    /// <summary>
+    /// A cheap token that changes whenever the feed read with <paramref name="mapping"/> may yield other
+    /// items (for a file: its size and last write time, and the mapping); null when the source cannot
+    /// tell, so a reindex is never skipped as "nothing changed".
+    /// </summary>
+    Task<string?> GetVersionAsync(string location, string? mapping, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

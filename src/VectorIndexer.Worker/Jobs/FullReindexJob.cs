@@ -36,7 +36,9 @@ namespace VectorIndexer.Worker.Jobs;
 /// the retry.</item>
 /// <item>Never runs twice at once: <see cref="DisableConcurrentExecutionAttribute"/> takes a
 /// distributed lock on the method; a second reindex waits for it up to
-/// <see cref="LockTimeoutSeconds"/>, then fails transiently and is retried.</item>
+/// <see cref="LockTimeoutSeconds"/>, then fails transiently and is retried. One that waited behind a
+/// reindex of the same feed ("Trigger now" or the schedule during a rebuild) ends at once as a
+/// no-op when the feed's version is the one that reindex read and its generation is still live.</item>
 /// </list>
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
@@ -111,7 +113,13 @@ public sealed class FullReindexJob
             return;
         }
 
-        status = await StartOrResumeAsync(jobId, status, feedLocation, cancellationToken);
+        if (status?.Generation is null && await NothingChangedSinceAsync(jobId, status, feedLocation, mapping, live, cancellationToken) is { } noOp)
+        {
+            await _statuses.SaveAsync(noOp, CancellationToken.None);
+            return;
+        }
+
+        status = await StartOrResumeAsync(jobId, status, feedLocation, mapping, cancellationToken);
         var generation = status.Generation!;
         IAsyncDisposable applyLock;
         Replay replayed;
@@ -214,7 +222,44 @@ public sealed class FullReindexJob
         await _statuses.SaveAsync(status with { State = JobState.Succeeded, Eta = TimeSpan.Zero, Message = text }, CancellationToken.None);
     }
 
-    private async Task<JobStatus> StartOrResumeAsync(string jobId, JobStatus? status, string feedLocation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The status that ends this reindex at once when another one of the same feed finished after it
+    /// was requested (it waited behind that one: "Trigger now" or the schedule during a rebuild) and
+    /// nothing changed since: the feed has the version that one read and its generation is still
+    /// live. Null when it must run. Pushed batches need no rebuild: they reach the live generation.
+    /// </summary>
+    private async Task<JobStatus?> NothingChangedSinceAsync(string jobId, JobStatus? status, string feedLocation, string? mapping, IndexGeneration? live, CancellationToken cancellationToken)
+    {
+        var requestedAt = status?.CreatedAt ?? _context.CreatedAt;
+        if (requestedAt is null || live is null)
+        {
+            return null;
+        }
+
+        var last = await _statuses.GetLastSucceededAsync(JobKind.FullReindex, cancellationToken);
+        if (last is not { FeedVersion: { } version, FinishedAt: { } finished } || last.JobId == jobId
+            || finished < requestedAt || last.FeedLocation != feedLocation || last.Generation != live.Name)
+        {
+            return null;
+        }
+
+        if (await _feed.GetVersionAsync(feedLocation, mapping, cancellationToken) != version)
+        {
+            return null;
+        }
+
+        Log.ReindexNothingChanged(_logger, jobId, last.JobId, live.Name);
+        return (status ?? new JobStatus { JobId = jobId, Kind = JobKind.FullReindex, CreatedAt = requestedAt.Value }) with
+        {
+            State = JobState.Succeeded,
+            FeedLocation = feedLocation,
+            FeedVersion = version,
+            Generation = live.Name,
+            Message = $"Nothing to do: reindex {last.JobId} of the same feed finished after this one was requested, and neither the feed nor the live generation ({live.Name}) has changed since.",
+        };
+    }
+
+    private async Task<JobStatus> StartOrResumeAsync(string jobId, JobStatus? status, string feedLocation, string? mapping, CancellationToken cancellationToken)
     {
         if (status is { Generation: { } existing } && !status.IsFinished)
         {
@@ -229,6 +274,9 @@ public sealed class FullReindexJob
         // Fresh start (or the checkpointed generation is gone): pushed batches from now on, and any
         // not applied yet, are replayed into the new generation.
         var changeSequence = await _batches.GetReplayStartAsync(cancellationToken);
+
+        // Before the feed is read: a change while it is read gives a later request another version.
+        var feedVersion = await _feed.GetVersionAsync(feedLocation, mapping, cancellationToken);
         var created = await _index.CreateGenerationAsync(_indexer.Model, cancellationToken);
         Log.ReindexStarted(_logger, jobId, created.Name);
         return await _statuses.SaveAsync(new JobStatus
@@ -238,6 +286,7 @@ public sealed class FullReindexJob
             State = JobState.Running,
             Generation = created.Name,
             FeedLocation = feedLocation,
+            FeedVersion = feedVersion,
             ChangeSequence = changeSequence,
             CreatedAt = status?.CreatedAt ?? default,
         }, cancellationToken);

@@ -68,6 +68,12 @@ public sealed record JobStatus
     /// <summary>A reindex's feed.</summary>
     public string? FeedLocation { get; init; }
 
+    /// <summary>
+    /// What a reindex read: the feed's version (<see cref="Feeds.ICatalogFeedSource.GetVersionAsync"/>)
+    /// as it started; null when the source cannot tell.
+    /// </summary>
+    public string? FeedVersion { get; init; }
+
     /// <summary>The pushed batch a batch job applies.</summary>
     public string? BatchId { get; init; }
 
@@ -116,6 +122,10 @@ public sealed class JobStatusStore
         ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
         return _backend.GetAsync(jobId, cancellationToken);
     }
+
+    /// <summary>The job of a kind that succeeded last (by finish time), or null.</summary>
+    public Task<JobStatus?> GetLastSucceededAsync(JobKind kind, CancellationToken cancellationToken = default) =>
+        _backend.GetLastSucceededAsync(kind, cancellationToken);
 
     /// <summary>Jobs of a kind that have not finished, oldest first.</summary>
     public Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken = default) =>

@@ -257,7 +257,7 @@ internal sealed class PostgreSqlPendingBatchBackend : IPendingBatchBackend
 /// <summary>Job statuses in PostgreSQL, shared by every process on the database.</summary>
 internal sealed class PostgreSqlJobStatusBackend : IJobStatusBackend
 {
-    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at";
+    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at, feed_version";
     private readonly PostgreSqlWorkerDatabase _database;
     private readonly string _table;
 
@@ -276,17 +276,23 @@ internal sealed class PostgreSqlJobStatusBackend : IJobStatusBackend
         return rows.Count == 0 ? null : rows[0];
     }
 
+    public async Task<JobStatus?> GetLastSucceededAsync(JobKind kind, CancellationToken cancellationToken)
+    {
+        var rows = await ListAsync($"SELECT {Columns} FROM {_table} WHERE kind = $1 AND state = 'Succeeded' ORDER BY finished_at DESC, job_id DESC LIMIT 1", kind.ToString(), cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     public Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken) =>
         ListAsync($"SELECT {Columns} FROM {_table} WHERE kind = $1 AND state NOT IN ('Succeeded', 'Failed', 'Cancelled', 'Parked') ORDER BY created_at, job_id", kind.ToString(), cancellationToken);
 
     public async Task<bool> WriteAsync(JobStatus status, bool replace, CancellationToken cancellationToken)
     {
         var conflict = replace
-            ? "ON CONFLICT (job_id) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state, processed = EXCLUDED.processed, total = EXCLUDED.total, accepted = EXCLUDED.accepted, rejected = EXCLUDED.rejected, rate = EXCLUDED.rate, eta_ms = EXCLUDED.eta_ms, message = EXCLUDED.message, bad_records = EXCLUDED.bad_records, generation = EXCLUDED.generation, feed_location = EXCLUDED.feed_location, batch_id = EXCLUDED.batch_id, change_seq = EXCLUDED.change_seq, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, finished_at = EXCLUDED.finished_at"
+            ? "ON CONFLICT (job_id) DO UPDATE SET kind = EXCLUDED.kind, state = EXCLUDED.state, processed = EXCLUDED.processed, total = EXCLUDED.total, accepted = EXCLUDED.accepted, rejected = EXCLUDED.rejected, rate = EXCLUDED.rate, eta_ms = EXCLUDED.eta_ms, message = EXCLUDED.message, bad_records = EXCLUDED.bad_records, generation = EXCLUDED.generation, feed_location = EXCLUDED.feed_location, batch_id = EXCLUDED.batch_id, change_seq = EXCLUDED.change_seq, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, finished_at = EXCLUDED.finished_at, feed_version = EXCLUDED.feed_version"
             : "ON CONFLICT (job_id) DO NOTHING";
         await using var connection = await _database.OpenAsync(cancellationToken);
 #pragma warning disable CA2100 // Statements of this class; the table name is a validated identifier, values are parameters.
-        await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) {conflict}", connection);
+        await using var command = new NpgsqlCommand($"INSERT INTO {_table} ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) {conflict}", connection);
 #pragma warning restore CA2100
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string> { TypedValue = status.JobId });
@@ -307,6 +313,7 @@ internal sealed class PostgreSqlJobStatusBackend : IJobStatusBackend
         p.Add(Timestamp(status.CreatedAt));
         p.Add(Timestamp(status.UpdatedAt));
         p.Add(Timestamp(status.FinishedAt));
+        p.Add(Text(status.FeedVersion));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

@@ -53,6 +53,9 @@ internal sealed partial class PostgreSqlWorkerDatabase : IAsyncDisposable, IDisp
         ALTER TABLE {schema}.pending_batches ADD COLUMN parked_at timestamptz NULL, ADD COLUMN park_reason text NULL, ADD COLUMN retry_of bigint NULL;
         CREATE INDEX pending_batches_parked ON {schema}.pending_batches (seq) WHERE parked_at IS NOT NULL;
         """,
+        """
+        ALTER TABLE {schema}.job_statuses ADD COLUMN feed_version text NULL;
+        """,
     ];
 
     private readonly NpgsqlDataSource _pooled;

@@ -243,7 +243,7 @@ internal sealed class SqlitePendingBatchBackend : IPendingBatchBackend
 /// <summary>Job statuses in a SQLite file (WAL, synchronous commits).</summary>
 internal sealed class SqliteJobStatusBackend : IJobStatusBackend
 {
-    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at";
+    private const string Columns = "job_id, kind, state, processed, total, accepted, rejected, rate, eta_ms, message, bad_records, generation, feed_location, batch_id, change_seq, created_at, updated_at, finished_at, feed_version";
     private readonly SqliteFile _file;
 
     public SqliteJobStatusBackend(string path)
@@ -269,9 +269,13 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
                 change_seq INTEGER NOT NULL,
                 created_at TEXT NOT NULL,
                 updated_at TEXT NOT NULL,
-                finished_at TEXT NULL);
+                finished_at TEXT NULL,
+                feed_version TEXT NULL);
             CREATE INDEX IF NOT EXISTS jobs_kind_state ON jobs (kind, state);
             """);
+
+        // Files written before the column existed.
+        SqliteFile.AddColumnIfMissing(connection, "jobs", "feed_version", "TEXT NULL");
     }
 
     public string Location => _file.Path;
@@ -282,6 +286,16 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM jobs WHERE job_id = $id";
         command.Parameters.AddWithValue("$id", jobId);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    public async Task<JobStatus?> GetLastSucceededAsync(JobKind kind, CancellationToken cancellationToken)
+    {
+        using var connection = _file.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM jobs WHERE kind = $kind AND state = 'Succeeded' ORDER BY finished_at DESC, job_id DESC LIMIT 1";
+        command.Parameters.AddWithValue("$kind", kind.ToString());
         using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
@@ -306,7 +320,7 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
     {
         using var connection = _file.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = (replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE") + $" INTO jobs ({Columns}) VALUES ($job_id, $kind, $state, $processed, $total, $accepted, $rejected, $rate, $eta_ms, $message, $bad_records, $generation, $feed_location, $batch_id, $change_seq, $created_at, $updated_at, $finished_at)";
+        command.CommandText = (replace ? "INSERT OR REPLACE" : "INSERT OR IGNORE") + $" INTO jobs ({Columns}) VALUES ($job_id, $kind, $state, $processed, $total, $accepted, $rejected, $rate, $eta_ms, $message, $bad_records, $generation, $feed_location, $batch_id, $change_seq, $created_at, $updated_at, $finished_at, $feed_version)";
         var p = command.Parameters;
         p.AddWithValue("$job_id", status.JobId);
         p.AddWithValue("$kind", status.Kind.ToString());
@@ -326,6 +340,7 @@ internal sealed class SqliteJobStatusBackend : IJobStatusBackend
         p.AddWithValue("$created_at", Format(status.CreatedAt));
         p.AddWithValue("$updated_at", Format(status.UpdatedAt));
         p.AddWithValue("$finished_at", status.FinishedAt is { } f ? Format(f) : DBNull.Value);
+        p.AddWithValue("$feed_version", (object?)status.FeedVersion ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 

@@ -74,6 +74,9 @@ internal interface IJobStatusBackend
 
     Task<JobStatus?> GetAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The succeeded status of a kind with the latest finish time (ties by job id), or null.</summary>
+    Task<JobStatus?> GetLastSucceededAsync(JobKind kind, CancellationToken cancellationToken);
+
     /// <summary>Unfinished statuses of a kind, oldest first (ties by job id).</summary>
     Task<IReadOnlyList<JobStatus>> ListUnfinishedAsync(JobKind kind, CancellationToken cancellationToken);
 
@@ -120,5 +123,6 @@ internal static class JobStatusRow
         CreatedAt = time(r, 15),
         UpdatedAt = time(r, 16),
         FinishedAt = r.IsDBNull(17) ? null : time(r, 17),
+        FeedVersion = r.IsDBNull(18) ? null : r.GetString(18),
     };
 }
