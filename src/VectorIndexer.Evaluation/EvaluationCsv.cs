@@ -30,6 +30,87 @@ public static class EvaluationCsv
         }
     }
 
+    /// <summary>
+    /// Reads the nDCG@10 of each query back from a file <see cref="WriteAsync"/> wrote (a saved run, as
+    /// a baseline to compare with).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not such a CSV; the message names the line.</exception>
+    public static async Task<IReadOnlyDictionary<string, double>> ReadNdcgAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var reader = new StreamReader(path);
+        var header = await reader.ReadLineAsync(cancellationToken);
+        if (header != Header)
+        {
+            throw new InvalidDataException($"{path}: line 1 is not the header of a per-query results file ({Header}).");
+        }
+
+        var line = 1;
+        while (await reader.ReadLineAsync(cancellationToken) is { } text)
+        {
+            line++;
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = Split(text);
+            if (fields.Count != 9 || !double.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var ndcg))
+            {
+                throw new InvalidDataException($"{path}: line {line} does not hold 9 fields with a number as nDCG@10.");
+            }
+
+            scores[fields[0]] = ndcg;
+        }
+
+        return scores;
+    }
+
+    /// <summary>The fields of one CSV line (RFC 4180 quoting; no line breaks inside fields, as written here).</summary>
+    private static List<string> Split(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
+    }
+
     private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 
     private static string Quote(string value) =>
