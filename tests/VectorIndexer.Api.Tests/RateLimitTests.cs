@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
-using VectorIndexer.Api.Hosting;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Api.Tests;
 
@@ -94,9 +94,9 @@ public sealed class RateLimitTests : IDisposable
     [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
     [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
     [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
-    public void ClientKey_IsTheIPv4AddressOrTheIPv6Slash64(string address, string expected)
+    public void ClientPartition_IsTheIPv4AddressOrTheIPv6Slash64(string address, string expected)
     {
-        Assert.Equal(expected, PublicRateLimiting.ClientKey(IPAddress.Parse(address)));
+        Assert.Equal(expected, ClientPartition.Of(IPAddress.Parse(address)));
     }
 
     private WebApplicationFactory<Program> Create(int permits) =>

@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Api.Hosting;
 
 /// <summary>
-/// The rate limit of the public read endpoints: a fixed window per client IP address from
+/// The rate limit of the public read endpoints: a fixed window per client (<see cref="ClientPartition"/>) from
 /// <c>Api:RateLimit</c>, answered over the limit with 429 ProblemDetails and <c>Retry-After</c>.
 /// </summary>
 /// <remarks>
@@ -37,7 +36,7 @@ internal static class PublicRateLimiting
             return RateLimitPartition.GetNoLimiter(string.Empty);
         }
 
-        return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
+        return RateLimitPartition.GetFixedWindowLimiter(ClientPartition.Of(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = settings.PermitLimit,
             Window = settings.Window,
@@ -45,30 +44,6 @@ internal static class PublicRateLimiting
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
-    }
-
-    /// <summary>The partition of a client: its IPv4 address, or its IPv6 /64 network (one subscriber's usual allocation).</summary>
-    internal static string ClientKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            Span<byte> bytes = stackalloc byte[16];
-            address.TryWriteBytes(bytes, out _);
-            bytes[8..].Clear();
-            return new IPAddress(bytes).ToString() + "/64";
-        }
-
-        return address.ToString();
     }
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
