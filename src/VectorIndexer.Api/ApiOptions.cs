@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Api;
 
@@ -28,6 +29,12 @@ public sealed class ApiOptions
 
     /// <summary>The rate limit of the public read endpoints (search, products, similar).</summary>
     public ApiRateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>
+    /// The limit on wrong API keys (<c>Api:FailedKeyAttempts</c>): after <c>PermitLimit</c> wrong keys
+    /// within <c>Window</c> a client gets 429 on the key-protected endpoints until the window ends.
+    /// </summary>
+    public FailedAttemptOptions FailedKeyAttempts { get; set; } = new();
 
     /// <summary>Which browser origins may call the public read endpoints.</summary>
     public ApiCorsOptions Cors { get; set; } = new();
@@ -121,6 +128,8 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         {
             failures.Add("Api:RateLimit:QueueLimit must be between 0 and 10000.");
         }
+
+        failures.AddRange(options.FailedKeyAttempts.Validate("Api:FailedKeyAttempts"));
 
         foreach (var origin in options.Cors.AllowedOrigins)
         {

@@ -16,7 +16,8 @@ public static class IndexingApiHostingExtensions
     /// batch and job-status stores and the scheduler; no Hangfire server, so a host that also runs jobs
     /// adds <c>AddIndexingWorker()</c>), <see cref="ApiOptions"/> (section <c>Api</c>, validated at
     /// start), the API-key authentication scheme (<see cref="ApiKeyDefaults.Scheme"/>, header
-    /// <c>X-Api-Key</c>, key <c>Api:ApiKey</c>) with the <see cref="ApiKeyDefaults.Policy"/> policy, and
+    /// <c>X-Api-Key</c>, key <c>Api:ApiKey</c>; wrong keys limited per client by
+    /// <c>Api:FailedKeyAttempts</c>) with the <see cref="ApiKeyDefaults.Policy"/> policy, and
     /// the key's security scheme in the OpenAPI document. No default authentication scheme is set, so a
     /// host's own schemes are left alone. With no key configured the endpoints are closed (403) and a
     /// warning says so at start. Needs an <c>IProductIndex</c> (<c>builder.AddProductIndex()</c>) and
@@ -35,6 +36,7 @@ public static class IndexingApiHostingExtensions
         services.AddIndexingClient();
         services.AddProblemDetails();
         services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<ApiKeyAttempts>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, displayName: "API key", configureOptions: null);
         services.AddAuthorizationBuilder()

@@ -92,4 +92,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Reindex {JobId}: nothing to do, reindex {FinishedJobId} of the same feed finished after it was requested and neither the feed nor the live generation {Generation} has changed since")]
     public static partial void ReindexNothingChanged(ILogger logger, string jobId, string finishedJobId, string generation);
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Warning, Message = "Dashboard refused the credentials of client {Client} on {Path} (failed attempt {Failures} of {PermitLimit} in the window)")]
+    public static partial void DashboardCredentialsRefused(ILogger logger, string client, string path, int failures, int permitLimit);
+
+    [LoggerMessage(EventId = 4032, Level = LogLevel.Warning, Message = "Client {Client} locked out of the dashboard for {Seconds} s after {Failures} failed sign-in attempts (Worker:Dashboard:FailedAttempts)")]
+    public static partial void DashboardLockedOut(ILogger logger, string client, int failures, int seconds);
 }

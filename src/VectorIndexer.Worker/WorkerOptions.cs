@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using VectorIndexer.Core.Security;
 
 namespace VectorIndexer.Worker;
 
@@ -141,4 +142,10 @@ public sealed class WorkerDashboardOptions
     /// <summary>Basic-authentication password; at least 12 characters.</summary>
     [MinLength(12)]
     public string? Password { get; set; }
+
+    /// <summary>
+    /// The limit on wrong keys and credentials (<c>Worker:Dashboard:FailedAttempts</c>): after
+    /// <c>PermitLimit</c> (10) failures within <c>Window</c> (1 minute) a client gets 429 until the window ends.
+    /// </summary>
+    public FailedAttemptOptions FailedAttempts { get; set; } = new();
 }

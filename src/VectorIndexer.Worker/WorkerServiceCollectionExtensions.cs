@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Security;
 using VectorIndexer.Embedding;
 using VectorIndexer.Worker;
 using VectorIndexer.Worker.Dashboard;
@@ -46,6 +47,12 @@ public static class WorkerServiceCollectionExtensions
             .Validate(o => o.Dashboard.ApiKey is null || o.Dashboard.ApiKey.Length >= 16, "Worker:Dashboard:ApiKey must be at least 16 characters.")
             .Validate(o => string.IsNullOrEmpty(o.Dashboard.Username) == string.IsNullOrEmpty(o.Dashboard.Password), "Worker:Dashboard:Username and Worker:Dashboard:Password must be set together.")
             .Validate(o => string.IsNullOrEmpty(o.Dashboard.Password) || o.Dashboard.Password.Length >= 12, "Worker:Dashboard:Password must be at least 12 characters.")
+            .Validate(
+                o => o.Dashboard.FailedAttempts.PermitLimit is >= FailedAttemptOptions.MinPermitLimit and <= FailedAttemptOptions.MaxPermitLimit,
+                $"Worker:Dashboard:FailedAttempts:PermitLimit must be between {FailedAttemptOptions.MinPermitLimit} and {FailedAttemptOptions.MaxPermitLimit}.")
+            .Validate(
+                o => o.Dashboard.FailedAttempts.Window >= FailedAttemptOptions.MinWindow && o.Dashboard.FailedAttempts.Window <= FailedAttemptOptions.MaxWindow,
+                "Worker:Dashboard:FailedAttempts:Window must be between 00:00:01 and 1.00:00:00.")
             .Validate(o => !o.RecurringReindex.IsEnabled || !string.IsNullOrWhiteSpace(o.RecurringReindex.FeedLocation), "Worker:RecurringReindex:FeedLocation is required when Worker:RecurringReindex:Cron is set.")
             .Validate<IConfiguration>(
                 (o, configuration) => o.Storage != WorkerStorage.PostgreSql || !string.IsNullOrWhiteSpace(configuration.GetConnectionString(WorkerOptions.ConnectionStringName)),

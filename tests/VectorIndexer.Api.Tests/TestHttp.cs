@@ -56,16 +56,20 @@ internal static class TestHttp
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _messages = new();
+    private readonly ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> _entries = new();
 
     public IReadOnlyCollection<string> Messages => _messages;
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _messages);
+    /// <summary>The same messages (without category) with their level and event id.</summary>
+    public IReadOnlyCollection<(LogLevel Level, EventId Id, string Message)> Entries => _entries;
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _messages, _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> messages) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<string> messages, ConcurrentQueue<(LogLevel Level, EventId Id, string Message)> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -74,7 +78,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            messages.Enqueue($"{category}: {formatter(state, exception)} {exception}");
+            var message = formatter(state, exception);
+            messages.Enqueue($"{category}: {message} {exception}");
+            entries.Enqueue((logLevel, eventId, message));
         }
     }
 }

@@ -5,6 +5,7 @@ using Hangfire.InMemory;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VectorIndexer.Worker.Dashboard;
 
@@ -61,6 +62,28 @@ public sealed class DashboardAuthorizationTests : IDisposable
         Assert.False(Authorize(Environments.Production, options, IPAddress.Parse("10.1.2.3"), r => r.Headers.Authorization = "Basic not-base64").Allowed);
     }
 
+    [Fact]
+    public void Production_AfterTooManyWrongKeys_RefusesEvenTheRightKey_AndMarksTheLockOut()
+    {
+        var options = new WorkerDashboardOptions { ApiKey = Key, FailedAttempts = { PermitLimit = 2, Window = TimeSpan.FromMinutes(1) } };
+        var filter = new WorkerDashboardAuthorizationFilter(new FakeEnvironment(Environments.Production), Options.Create(new WorkerOptions { Dashboard = options }), NullLogger<WorkerDashboardAuthorizationFilter>.Instance, TimeProvider.System);
+        using var services = new ServiceCollection().BuildServiceProvider();
+        bool Authorize(string key, out HttpContext http)
+        {
+            http = new DefaultHttpContext { RequestServices = services };
+            http.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
+            http.Request.Headers[WorkerDashboardAuthorizationFilter.ApiKeyHeader] = key;
+            return filter.Authorize(new AspNetCoreDashboardContext(_storage, new Hangfire.DashboardOptions(), http));
+        }
+
+        Assert.False(Authorize(Key + "x", out _));
+        Assert.False(Authorize(Key + "y", out var second));
+        Assert.False(Authorize(Key, out var locked));
+
+        Assert.False(second.Items.ContainsKey(WorkerDashboardAuthorizationFilter.LockedOutItem));
+        Assert.InRange(Assert.IsType<TimeSpan>(locked.Items[WorkerDashboardAuthorizationFilter.LockedOutItem]), TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+    }
+
     public void Dispose() => _storage.Dispose();
 
     private static string Basic(string user, string password) =>
@@ -73,7 +96,7 @@ public sealed class DashboardAuthorizationTests : IDisposable
         http.Connection.RemoteIpAddress = remote;
         http.Connection.LocalIpAddress = IPAddress.Parse("10.9.9.9");
         request?.Invoke(http.Request);
-        var filter = new WorkerDashboardAuthorizationFilter(new FakeEnvironment(environment), Options.Create(new WorkerOptions { Dashboard = dashboard }));
+        var filter = new WorkerDashboardAuthorizationFilter(new FakeEnvironment(environment), Options.Create(new WorkerOptions { Dashboard = dashboard }), NullLogger<WorkerDashboardAuthorizationFilter>.Instance, TimeProvider.System);
         var context = new AspNetCoreDashboardContext(_storage, new Hangfire.DashboardOptions(), http);
         return (filter.Authorize(context), http.Response);
     }

@@ -297,7 +297,8 @@ public static class IndexingApi
 
     private static RouteHandlerBuilder WithAuthProblems(this RouteHandlerBuilder builder) => builder
         .ProducesProblem(StatusCodes.Status401Unauthorized)
-        .ProducesProblem(StatusCodes.Status403Forbidden);
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static Accepted<AcceptedJob> Accepted(HttpContext context, LinkGenerator links, string jobId, string? batchId)
     {
