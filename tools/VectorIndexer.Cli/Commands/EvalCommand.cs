@@ -50,11 +50,16 @@ internal static class EvalCommand
         var stopWords = new Option<bool>("--stop-words") { Description = "Lexical: leave out English function words (a, the, to, on, ...)." };
         var fieldWeights = new Option<string?>("--field-weights") { Description = "Lexical: field weights, e.g. title=3,brand=2,bullets=1,description=0.5 (fields not named keep their default; 0 leaves a field out)." };
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
+        var folds = new Option<int>("--folds") { Description = "Folds of the queries for --grid and the per-fold report (2-20, default 5).", DefaultValueFactory = _ => 5 };
+        var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0).", DefaultValueFactory = _ => 0 };
+        var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
+        var baseline = new Option<string?>("--baseline") { Description = "Compare with a baseline by a paired bootstrap 95 % interval: settings such as \"mode=dense\" (over the other options) or a per-query CSV saved with --per-query. Default with --grid: the starting setting." };
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
             rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, stopWords, fieldWeights, fieldLengths, timeRounds,
+            folds, foldSeed, grid, baseline,
         };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -72,6 +77,21 @@ internal static class EvalCommand
                 catch (ArgumentOutOfRangeException ex)
                 {
                     throw new InputException($"--{ex.ParamName switch { "K" => "rrf-k", "DenseWeight" => "dense-weight", "LexicalWeight" => "lexical-weight", "NameWeight" => "name-weight", _ => "fusion-depth" }}: {ex.Message}");
+                }
+
+                var foldCount = result.GetValue(folds);
+                if (foldCount is < 2 or > 20)
+                {
+                    throw new InputException($"--folds: {foldCount} is not between 2 and 20.");
+                }
+
+                var start = new RankSetting(searchMode, fusion);
+                var candidates = result.GetValue(grid) is { } gridSpec ? EvalTuning.ParseGrid(gridSpec, start, "--grid") : null;
+                var baselineSpec = result.GetValue(baseline);
+                var baselineSetting = baselineSpec is not null && !File.Exists(baselineSpec) ? EvalTuning.ParseGrid(baselineSpec, start, "--baseline") : null;
+                if (baselineSetting is { Count: > 2 })
+                {
+                    throw new InputException("--baseline: give one value per key (it names one setting), or the path of a saved per-query CSV.");
                 }
 
                 var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), result.GetValue(stopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
@@ -131,6 +151,43 @@ internal static class EvalCommand
                     await Console.Error.WriteLineAsync($"per-query results: {csvPath}");
                 }
 
+                var tuning = string.Empty;
+                if (candidates is not null || baselineSpec is not null)
+                {
+                    var ids = summary.Queries.Select(q => q.Query.Id).ToArray();
+                    var foldOf = CrossValidation.AssignFolds(ids, foldCount, result.GetValue(foldSeed));
+                    async Task<double[]> ScoresAsync(RankSetting setting) => EvalTuning.Align(
+                        RelevanceEvaluator.Evaluate(evalQueries, judgements, await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, setting.Mode, setting.Fusion, cancellationToken)),
+                        ids);
+                    var scored = new List<(string Name, IReadOnlyList<double> Scores)>();
+                    foreach (var setting in candidates ?? [start])
+                    {
+                        scored.Add((setting.ToString(), setting == start ? EvalTuning.Align(summary, ids) : await ScoresAsync(setting)));
+                        await Console.Error.WriteLineAsync($"scored {scored.Count} of {(candidates ?? [start]).Count}: {setting} nDCG@10 {EsciCatalog.Format(scored[^1].Scores.Average(), "0.0000")}");
+                    }
+
+                    var choice = CrossValidation.Choose(scored, foldOf);
+                    double[]? against = null;
+                    var baselineName = baselineSpec ?? start.ToString();
+                    if (baselineSetting is not null)
+                    {
+                        var named = baselineSetting[^1];
+                        baselineName = named.ToString();
+                        against = await ScoresAsync(named);
+                    }
+                    else if (baselineSpec is not null)
+                    {
+                        against = await EvalTuning.ReadBaselineRunAsync(baselineSpec, ids, cancellationToken);
+                    }
+                    else if (candidates is { Count: > 1 })
+                    {
+                        against = [.. scored[0].Scores];
+                    }
+
+                    var interval = against is null ? null : CrossValidation.PairedBootstrap(choice.HeldOutScores, against);
+                    tuning = EvalTuning.Describe(foldCount, choice, scored.Count, interval, baselineName);
+                }
+
                 var timings = new List<(SearchMode Mode, double[] Milliseconds)>();
                 if (result.GetValue(timeRounds) is > 0 and var rounds)
                 {
@@ -148,6 +205,11 @@ internal static class EvalCommand
                 };
                 if (result.GetValue(json))
                 {
+                    if (tuning.Length > 0)
+                    {
+                        await Console.Error.WriteAsync(tuning);
+                    }
+
                     await Console.Out.WriteLineAsync(ToJson(summary, selectedMode, model, embedder.MaxLength, catalogue.Count, done, searchMode == SearchMode.Dense ? null : lexical, searchMode == SearchMode.Hybrid ? fusion : null, timings));
                 }
                 else
@@ -157,7 +219,8 @@ internal static class EvalCommand
                         settings +
                         $"nDCG@10    {EsciCatalog.Format(summary.NdcgAt10, "0.0000")}\n" +
                         $"MRR@10     {EsciCatalog.Format(summary.MrrAt10, "0.0000")}\n" +
-                        $"Recall@100 {EsciCatalog.Format(summary.RecallAt100, "0.0000")}");
+                        $"Recall@100 {EsciCatalog.Format(summary.RecallAt100, "0.0000")}" +
+                        (tuning.Length > 0 ? "\n" + tuning.TrimEnd() : string.Empty));
                     foreach (var (timed, ms) in timings)
                     {
                         var (p50, p95, p99) = Percentiles(ms);
