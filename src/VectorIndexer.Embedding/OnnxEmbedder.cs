@@ -41,7 +41,7 @@ public sealed class OnnxEmbedder : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Model = EmbeddingModel.Open(options.ModelPath);
+        Model = EmbeddingModel.Open(options.ModelPath, options.Model);
         if (options.MaxLength > Model.Config.MaxLength)
         {
             throw new ModelLoadException($"Embedding:MaxLength is {options.MaxLength}, above the model's limit of {Model.Config.MaxLength} tokens.");

@@ -5,9 +5,10 @@ using System.Text;
 namespace VectorIndexer.Evaluation;
 
 /// <summary>
-/// Catalogue vectors kept on disk between evaluation runs, keyed by (model name, max length, content hash of the
-/// composed text): one file per model and max length, so changing either starts from an empty cache, and a changed
-/// product text misses by its hash. The file is written whole to a temporary file and then renamed over the old
+/// Catalogue vectors kept on disk between evaluation runs, keyed by (model identity, max length, content hash of the
+/// composed text): one file per model identity and max length, so changing either starts from an empty cache, and a
+/// changed product text misses by its hash. The model identity (<c>EmbeddingModel.Identity</c>) covers the model file,
+/// its pooling, casing and prefixes, so switching any of them never reuses another model's vectors. The file is written whole to a temporary file and then renamed over the old
 /// one, so a crash leaves the previous file. A file that cannot be read (wrong format, other model, truncated) is
 /// ignored from the first bad byte on, with the reason in <see cref="LoadProblem"/>, and replaced on the next save.
 /// Not thread-safe.
@@ -46,17 +47,23 @@ public sealed class EmbeddingCache
     /// <summary>Whether vectors were added since the cache was loaded or saved.</summary>
     public bool IsDirty { get; private set; }
 
-    /// <summary>The file name of the cache for a model and max length (readable, with a hash of the exact name).</summary>
+    /// <summary>
+    /// The file name of the cache for a model identity and max length: readable (the identity up to its first
+    /// <c>|</c>, the model's name) with a hash of the whole identity.
+    /// </summary>
     public static string FileNameFor(string modelName, int maxLength)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
         var invalid = Path.GetInvalidFileNameChars();
-        var readable = new string(modelName.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).Take(64).ToArray());
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(modelName)))[..8];
+        var readable = new string(modelName.Split('|')[0].Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).Take(64).ToArray());
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(modelName)))[..16];
         return $"{readable}-{hash}-len{maxLength}.vec";
     }
 
-    /// <summary>Opens (creating nothing yet) the cache of a model and max length in <paramref name="directory"/>, loading what the file holds.</summary>
+    /// <summary>
+    /// Opens (creating nothing yet) the cache of a model and max length in <paramref name="directory"/>, loading what
+    /// the file holds. <paramref name="modelName"/> is the model's identity: pass <c>EmbeddingModel.Identity</c>.
+    /// </summary>
     public static async Task<EmbeddingCache> OpenAsync(string directory, string modelName, int maxLength, int dimensions, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);

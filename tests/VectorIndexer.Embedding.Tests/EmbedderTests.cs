@@ -24,7 +24,7 @@ public sealed class EmbedderTests(EmbedderFixture fixture)
     [Fact]
     public void Model_IsTheBundledMiniLmWith384Dimensions_OnTheCpu()
     {
-        Assert.Equal(EmbeddingModel.DefaultModelName, _embedder.Model.Name);
+        Assert.Equal(BundledModel.MiniLM.Name, _embedder.Model.Name);
         Assert.Equal(384, _embedder.Dimensions);
         Assert.Equal("CPUExecutionProvider", _embedder.ExecutionProvider);
     }
@@ -174,7 +174,7 @@ public sealed class EmbedderTests(EmbedderFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(expected[i], embeddings[i].Vector.ToArray());
-            Assert.Equal(EmbeddingModel.DefaultModelName, embeddings[i].ModelId);
+            Assert.Equal(BundledModel.MiniLM.Name, embeddings[i].ModelId);
         }
 
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();

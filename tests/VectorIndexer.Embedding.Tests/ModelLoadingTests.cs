@@ -72,7 +72,7 @@ public sealed class ModelLoadingTests : IDisposable
         LinkDefault("vocab.txt");
         File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "minilm-e5-style", "queryPrefix": "query: ", "documentPrefix": "passage: " }""");
         using var embedder = new OnnxEmbedder(new EmbeddingOptions { ModelPath = _folder, Device = EmbeddingDevice.Cpu });
-        using var plain = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cpu });
+        using var plain = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu });
         var ct = TestContext.Current.CancellationToken;
 
         var query = await embedder.EmbedAsync("red running shoes", EmbeddingPurpose.Query, ct);
@@ -84,6 +84,46 @@ public sealed class ModelLoadingTests : IDisposable
         Assert.Equal(expectedQuery, query);
         Assert.Equal(expectedDocument, document);
         Assert.NotEqual(query, document);
+    }
+
+    [Fact]
+    public void UnknownBundledModel_FailsNamingTheChoices()
+    {
+        var error = Assert.Throws<ModelLoadException>(() => EmbeddingModel.Open(null, "bert-large"));
+
+        Assert.Contains("Embedding:Model 'bert-large'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("minilm, arctic-xs", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("minilm", "all-MiniLM-L6-v2", PoolingMode.Mean)]
+    [InlineData("ARCTIC-XS", "snowflake-arctic-embed-xs", PoolingMode.Cls)]
+    public void BundledModel_OpensByKey_CaseInsensitive_WithItsSettings(string key, string name, PoolingMode pooling)
+    {
+        var model = EmbeddingModel.Open(null, key);
+
+        Assert.Equal(name, model.Name);
+        Assert.Equal(pooling, model.Config.Pooling);
+        Assert.NotNull(model.Bundled);
+        Assert.True(File.Exists(model.OnnxPath));
+    }
+
+    [Fact]
+    public void Identity_DiffersBetweenModels_AndFollowsThePrefixes()
+    {
+        var minilm = EmbeddingModel.Open(null, "minilm").Identity;
+        var arctic = EmbeddingModel.Open(null, "arctic-xs").Identity;
+        LinkDefault("model.onnx");
+        LinkDefault("vocab.txt");
+        File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "all-MiniLM-L6-v2" }""");
+        var sameFilesAsFolder = EmbeddingModel.Open(_folder).Identity;
+        File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "all-MiniLM-L6-v2", "queryPrefix": "query: " }""");
+        var withPrefix = EmbeddingModel.Open(_folder).Identity;
+
+        Assert.NotEqual(minilm, arctic);
+        Assert.NotEqual(minilm, sameFilesAsFolder);
+        Assert.NotEqual(sameFilesAsFolder, withPrefix);
+        Assert.Equal(arctic, EmbeddingModel.Open(null, "arctic-xs").Identity);
     }
 
     [Fact]
@@ -130,5 +170,5 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     private void LinkDefault(string file) =>
-        File.CreateSymbolicLink(Path.Combine(_folder, file), Path.Combine(EmbeddingModel.DefaultModelDirectory, file));
+        File.CreateSymbolicLink(Path.Combine(_folder, file), Path.Combine(BundledModel.MiniLM.Directory, file));
 }

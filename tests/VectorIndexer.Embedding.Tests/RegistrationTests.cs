@@ -36,6 +36,7 @@ public sealed class RegistrationTests
     [InlineData("Embedding:MaxBatchSize", "0", "MaxBatchSize")]
     [InlineData("Embedding:MaxTokensPerBatch", "4", "MaxTokensPerBatch")]
     [InlineData("ProductText:MaxCharacters", "1", "MaxCharacters")]
+    [InlineData("Embedding:Model", "bert-large", "Embedding:Model")]
     public void AddEmbedding_WithABadSetting_FailsAtStartNamingIt(string key, string value, string named)
     {
         using var provider = Build(new Dictionary<string, string?> { ["Embedding:Device"] = "cpu", [key] = value });

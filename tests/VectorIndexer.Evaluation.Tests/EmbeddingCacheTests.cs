@@ -47,6 +47,26 @@ public sealed class EmbeddingCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task SameModelName_WithOtherPoolingOrPrefix_StartsEmpty_InAReadableFile()
+    {
+        const string Mean = "some-model|sha256:ab|pooling=Mean|query=";
+        const string Cls = "some-model|sha256:ab|pooling=Cls|query=";
+        const string Prefixed = "some-model|sha256:ab|pooling=Mean|query=query: ";
+        var cache = await OpenAsync(model: Mean);
+        cache.Set(Hash("red shoes"), [1f, 2f, 3f]);
+        await cache.SaveAsync(TestContext.Current.CancellationToken);
+
+        var cls = await OpenAsync(model: Cls);
+        var prefixed = await OpenAsync(model: Prefixed);
+
+        Assert.Equal(0, cls.Count);
+        Assert.Equal(0, prefixed.Count);
+        Assert.Equal(1, (await OpenAsync(model: Mean)).Count);
+        Assert.StartsWith("some-model-", Path.GetFileName(cache.FilePath), StringComparison.Ordinal);
+        Assert.Equal(3, new[] { cache.FilePath, cls.FilePath, prefixed.FilePath }.Distinct().Count());
+    }
+
+    [Fact]
     public async Task FileOfAnotherModel_UnderThisName_IsIgnoredWithAReason()
     {
         var other = await OpenAsync(model: "other-model");

@@ -132,7 +132,7 @@ public sealed class RetrievalEvaluationTests(EmbedderFixture fixture) : IDisposa
 
         async Task<(int Embedded, int FromCache, int Calls)> RunAsync(IReadOnlyList<Product> products)
         {
-            var cache = await EmbeddingCache.OpenAsync(_dir.Path, embedder.Model.Name, embedder.MaxLength, embedder.Dimensions, ct);
+            var cache = await EmbeddingCache.OpenAsync(_dir.Path, embedder.Model.Identity, embedder.MaxLength, embedder.Dimensions, ct);
             using var index = EmbeddedProductIndex.CreateInMemory();
             var texts = 0;
             var done = await Create(index, cache, n => texts += n).IndexAsync(products, new ListProgress(progress), ct);

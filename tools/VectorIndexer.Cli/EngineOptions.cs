@@ -7,7 +7,7 @@ namespace VectorIndexer.Cli;
 /// <summary>The engine settings every command that embeds accepts.</summary>
 internal sealed class EngineOptions
 {
-    public Option<string?> Model { get; } = new("--model") { Description = "Model folder (model.onnx, vocab.txt, optional model.json). Default: the bundled all-MiniLM-L6-v2." };
+    public Option<string?> Model { get; } = new("--model") { Description = $"A bundled model ({BundledModel.KeyList}) or a model folder (model.onnx, vocab.txt, optional model.json). Default: {BundledModel.DefaultKey}." };
 
     public Option<EmbeddingDevice> Device { get; } = new("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => EmbeddingDevice.Auto };
 
@@ -34,9 +34,12 @@ internal sealed class EngineOptions
     public EmbeddingOptions Read(ParseResult result)
     {
         var defaults = new EmbeddingOptions();
+        var model = result.GetValue(Model);
+        var bundled = model is not null && !Directory.Exists(model) ? BundledModel.Find(model) : null;
         return new EmbeddingOptions
         {
-            ModelPath = result.GetValue(Model),
+            Model = bundled?.Key ?? defaults.Model,
+            ModelPath = bundled is null ? model : null,
             Device = result.GetValue(Device),
             MaxLength = result.GetValue(MaxLength) ?? defaults.MaxLength,
             MaxBatchSize = result.GetValue(BatchSize) ?? defaults.MaxBatchSize,

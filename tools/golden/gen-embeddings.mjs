@@ -1,5 +1,5 @@
 // Generates embedding golden files with the @huggingface/transformers feature-extraction pipeline
-// (onnxruntime-node, CPU, fp32 onnx/model.onnx, mean pooling, L2 normalize), fully offline.
+// (onnxruntime-node, CPU, fp32 onnx/model.onnx, mean or CLS pooling, L2 normalize), fully offline.
 //
 // Truncation: transformers.js' own truncation simply cuts the id list at max_length, which drops the
 // final [SEP]. Sentence-transformers / HF (Rust & Python) keep [SEP]: [CLS] + first 254 pieces + [SEP].
@@ -8,7 +8,11 @@
 // call itself, and the script checks that both paths give identical vectors on short texts.
 //
 // Usage: node gen-embeddings.mjs [--model-dir ../../artifacts/models/all-MiniLM-L6-v2] [--products PATH] [--out-dir PATH]
-//                                [--count 200] [--max-length 256]
+//                                [--count 200] [--max-length 256] [--pooling mean|cls] [--tag NAME]
+//                                [--queries PATH --query-count 50 --query-prefix TEXT]
+// --tag names the output files (embeddings-esci-NAME.jsonl.gz, ...); without it, the MiniLM file names.
+// --queries also writes embeddings-queries-NAME.jsonl.gz: the first N queries of a queries TSV
+// (query_id, query), each embedded as query-prefix + query text, stored as id, SHA-256 of the text, vector.
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -23,7 +27,14 @@ const args = parseArgs(process.argv.slice(2), {
   "out-dir": path.join(here, "../../tests/VectorIndexer.Embedding.Tests/Golden"),
   count: "200",
   "max-length": "256",
+  pooling: "mean",
+  tag: "",
+  queries: "",
+  "query-count": "50",
+  "query-prefix": "",
 });
+if (!["mean", "cls"].includes(args.pooling)) throw new Error(`--pooling must be mean or cls, not ${args.pooling}`);
+const suffix = args.tag ? `-${args.tag}` : "";
 const count = Number(args.count);
 const maxLength = Number(args["max-length"]);
 
@@ -58,12 +69,15 @@ async function embed(text) {
     token_type_ids: new Tensor("int64", new BigInt64Array(n), [1, n]),
   };
   const out = await extractor.model(inputs);
-  const vec = mean_pooling(out.last_hidden_state, inputs.attention_mask).normalize(2, -1);
+  const pooled = args.pooling === "cls"
+    ? out.last_hidden_state.slice(null, 0, null) // [1, n, d] -> [1, d]: the [CLS] token
+    : mean_pooling(out.last_hidden_state, inputs.attention_mask);
+  const vec = pooled.normalize(2, -1);
   const v = Array.from(vec.data);
   if (v.length !== 384) throw new Error(`expected 384 dims, got ${v.length}`);
   if (n < maxLength) {
     // Same text through the stock pipeline call: must be bit-identical.
-    const p = await extractor(text, { pooling: "mean", normalize: true });
+    const p = await extractor(text, { pooling: args.pooling, normalize: true });
     const pv = Array.from(p.data);
     if (pv.length !== 384 || pv.some((x, i) => x !== v[i])) throw new Error(`pipeline mismatch for ${JSON.stringify(text).slice(0, 80)}`);
     checkedShort++;
@@ -79,7 +93,7 @@ for (const text of tricky) {
   trickyOut.push({ text, vector: await embed(text) });
 }
 fs.writeFileSync(
-  path.join(args["out-dir"], "embeddings-tricky.json"),
+  path.join(args["out-dir"], `embeddings-tricky${suffix}.json`),
   "[\n" + trickyOut.map((o) => "  " + JSON.stringify(o)).join(",\n") + "\n]\n",
 );
 
@@ -92,13 +106,34 @@ for (const p of products) {
   lines.push(JSON.stringify({ asin: p.asin, sha256: sha256Hex(text), vector: await embed(text) }));
 }
 fs.writeFileSync(
-  path.join(args["out-dir"], "embeddings-esci.jsonl.gz"),
+  path.join(args["out-dir"], `embeddings-esci${suffix}.jsonl.gz`),
   zlib.gzipSync(Buffer.from(lines.join("\n") + "\n", "utf8"), { level: 9 }),
 );
+
+// 3) optionally, the first N queries with the model's query prefix
+let queryCount = 0;
+if (args.queries) {
+  const rows = fs.readFileSync(args.queries, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const header = rows.shift().split("\t");
+  const idColumn = header.indexOf("query_id");
+  const textColumn = header.indexOf("query");
+  if (idColumn < 0 || textColumn < 0) throw new Error(`${args.queries}: expected columns query_id and query`);
+  const queryLines = [];
+  for (const row of rows.slice(0, Number(args["query-count"]))) {
+    const cells = row.split("\t");
+    const text = args["query-prefix"] + cells[textColumn];
+    queryLines.push(JSON.stringify({ id: cells[idColumn], sha256: sha256Hex(text), vector: await embed(text) }));
+  }
+  fs.writeFileSync(
+    path.join(args["out-dir"], `embeddings-queries${suffix}.jsonl.gz`),
+    zlib.gzipSync(Buffer.from(queryLines.join("\n") + "\n", "utf8"), { level: 9 }),
+  );
+  queryCount = queryLines.length;
+}
 
 await extractor.dispose();
 fs.rmSync(repo.root, { recursive: true, force: true });
 console.log(
-  `model ${modelFile}; tricky: ${trickyOut.length} vectors; esci: ${lines.length} vectors; ` +
+  `model ${modelFile}, ${args.pooling} pooling; tricky: ${trickyOut.length} vectors; esci: ${lines.length} vectors; queries: ${queryCount}; ` +
     `${truncatedCount} truncated to ${maxLength} ids; ${checkedShort} short texts verified identical to pipeline output`,
 );
