@@ -422,21 +422,43 @@ internal sealed class MemoryGeneration : IDisposable
         }
     }
 
-    /// <summary>Weighted RRF of ranked lists, best first, ties by product id.</summary>
+    /// <summary>Weighted RRF or DBSF of ranked lists, best first, ties by product id.</summary>
     private (float Score, int Slot)[] Fuse(List<((float Score, int Slot)[] Ranked, float Weight)> lists, FusionSettings fusion, float threshold)
     {
         var fused = new Dictionary<int, double>(lists.Sum(l => l.Ranked.Length));
         foreach (var (list, weight) in lists)
         {
+            var bounds = fusion.Method == FusionMethod.Dbsf ? DistributionBounds(list) : null;
             for (var i = 0; i < list.Length; i++)
             {
-                fused[list[i].Slot] = fused.GetValueOrDefault(list[i].Slot) + fusion.Contribution(i + 1, weight);
+                var contribution = fusion.Method == FusionMethod.Dbsf
+                    ? FusionSettings.Normalized(list[i].Score, bounds)
+                    : fusion.Contribution(i + 1, weight);
+                fused[list[i].Slot] = fused.GetValueOrDefault(list[i].Slot) + contribution;
             }
         }
 
         var ranked = fused.Select(f => (Score: (float)f.Value, Slot: f.Key)).Where(f => f.Score >= threshold).ToArray();
         Array.Sort(ranked, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(_ids[a.Slot], _ids[b.Slot]));
         return ranked;
+    }
+
+    private static (double Low, double High)? DistributionBounds((float Score, int Slot)[] list)
+    {
+        var scores = ArrayPool<float>.Shared.Rent(Math.Max(list.Length, 1));
+        try
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                scores[i] = list[i].Score;
+            }
+
+            return FusionSettings.DistributionBounds(scores.AsSpan(0, list.Length));
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
+        }
     }
 
     /// <summary>Scores the candidate slots of words [from, to) into <paramref name="heap"/>; the caller holds the read lock.</summary>

@@ -472,7 +472,7 @@ public sealed class QdrantProductIndex : IProductIndex
     /// The hybrid Query API request: one prefetch per list (dense by the default vector, the
     /// sparse full-text vector and, with a name weight above 0, the sparse name vector), each with
     /// the filter and a limit of the fusion depth (at least offset + limit), fused by RRF with
-    /// k + 1 (Qdrant counts positions from 0) and the lists' weights.
+    /// k + 1 (Qdrant counts positions from 0) and the lists' weights, or by Qdrant's DBSF.
     /// </summary>
     internal static (Query Fusion, List<PrefetchQuery> Prefetch) HybridRequest(VectorQuery query, LexicalVector terms, Filter? filter)
     {
@@ -496,7 +496,8 @@ public sealed class QdrantProductIndex : IProductIndex
             p.Filter = filter;
         }
 
-        return (new Query { Rrf = rrf }, prefetch);
+        // DBSF is unweighted (FusionSettings rejects other weights), as Qdrant's is.
+        return (query.Fusion.Method == FusionMethod.Dbsf ? new Query { Fusion = Fusion.Dbsf } : new Query { Rrf = rrf }, prefetch);
     }
 
     private static Query Sparse(LexicalVector terms) => (terms.Values, terms.Indices);

@@ -199,6 +199,42 @@ public sealed class FusionSettingsTests
     }
 
     [Fact]
+    public void DistributionBounds_AreTheMeanPlusMinusThreeSampleDeviations_AsQdrantsDbsf()
+    {
+        float[] scores = [0.9f, 0.7f, 0.5f, 0.3f];
+
+        var bounds = FusionSettings.DistributionBounds(scores);
+
+        // mean 0.6; sample variance (0.09 + 0.01 + 0.01 + 0.09) / 3; sigma 0.2582.
+        var sigma = Math.Sqrt(0.2 / 3);
+        Assert.NotNull(bounds);
+        Assert.Equal(0.6 - (3 * sigma), bounds.Value.Low, 6);
+        Assert.Equal(0.6 + (3 * sigma), bounds.Value.High, 6);
+        Assert.Equal(0.5, FusionSettings.Normalized(0.6f, bounds), 6);
+        Assert.Equal(0.5 + (0.3 / (6 * sigma)), FusionSettings.Normalized(0.9f, bounds), 6);
+    }
+
+    [Fact]
+    public void DistributionBounds_OfOneHitOrEqualScores_CountEachHitAsOneHalf()
+    {
+        Assert.Null(FusionSettings.DistributionBounds([0.8f]));
+        Assert.Null(FusionSettings.DistributionBounds([0.4f, 0.4f, 0.4f]));
+        Assert.Equal(0.5, FusionSettings.Normalized(0.8f, null));
+    }
+
+    [Theory]
+    [InlineData(2f, 1f, 1f)]
+    [InlineData(1f, 0.5f, 1f)]
+    [InlineData(1f, 1f, 0.5f)]
+    public void Dbsf_WithWeights_IsRejected_AsQdrantsIsUnweighted(float dense, float lexical, float name)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new FusionSettings(DenseWeight: dense, LexicalWeight: lexical, NameWeight: name, Method: FusionMethod.Dbsf).ThrowIfInvalid());
+
+        Assert.Contains("unweighted", error.Message, StringComparison.Ordinal);
+        new FusionSettings(NameWeight: 0, Method: FusionMethod.Dbsf).ThrowIfInvalid();
+    }
+
+    [Fact]
     public void EffectiveDepth_CoversThePage()
     {
         Assert.Equal(100, FusionSettings.Default.EffectiveDepth(10));

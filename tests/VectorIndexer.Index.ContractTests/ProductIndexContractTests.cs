@@ -583,6 +583,31 @@ public abstract class ProductIndexContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hybrid_WithDbsf_SumsEachListsScoresNormalisedByMeanAndThreeDeviations()
+    {
+        await SeedAsync();
+        var query = Hybrid("bucket") with { Fusion = new FusionSettings(NameWeight: 0, Method: FusionMethod.Dbsf) };
+        var dense = await Index.SearchAsync(null, query with { Mode = SearchMode.Dense, Limit = 100 }, Token);
+        var lexical = await Index.SearchAsync(null, query with { Mode = SearchMode.Lexical, Limit = 100 }, Token);
+
+        var hits = await Index.SearchAsync(null, query, Token);
+
+        // The expected fusion, computed from the two lists each store returns on its own.
+        var denseBounds = FusionSettings.DistributionBounds([.. dense.Select(h => h.Score)]);
+        var lexicalBounds = FusionSettings.DistributionBounds([.. lexical.Select(h => h.Score)]);
+        var expected = dense.Select(h => h.Product.Id).Union(lexical.Select(h => h.Product.Id))
+            .Select(id => (Id: id, Score:
+                (dense.FirstOrDefault(h => h.Product.Id == id) is { } d ? FusionSettings.Normalized(d.Score, denseBounds) : 0)
+                + (lexical.FirstOrDefault(h => h.Product.Id == id) is { } l ? FusionSettings.Normalized(l.Score, lexicalBounds) : 0)))
+            .OrderByDescending(e => e.Score)
+            .ThenBy(e => e.Id, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(expected.Select(e => e.Id), hits.Select(h => h.Product.Id));
+        Assert.Equal((float)expected[0].Score, hits[0].Score, 1e-4f);
+        Assert.Equal("p6", hits[0].Product.Id);
+    }
+
+    [Fact]
     public async Task Hybrid_WithFilter_AppliesItToBothHalves()
     {
         await SeedAsync();

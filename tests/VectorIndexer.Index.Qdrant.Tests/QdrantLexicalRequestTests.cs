@@ -167,6 +167,19 @@ public sealed class QdrantLexicalRequestTests : IDisposable
     }
 
     [Fact]
+    public void HybridRequest_WithDbsf_UsesQdrantsDistributionBasedFusion_OverTheSamePrefetches()
+    {
+        var query = new VectorQuery([1f, 0f], Limit: 10) { Mode = SearchMode.Hybrid, Text = "mug", Fusion = new FusionSettings(Method: FusionMethod.Dbsf) };
+
+        var (fusion, prefetch) = QdrantProductIndex.HybridRequest(query, new LexicalEncoder().EncodeQuery("mug"), filter: null);
+
+        Assert.Equal(Fusion.Dbsf, fusion.Fusion);
+        Assert.Null(fusion.Rrf);
+        Assert.Equal(3, prefetch.Count);
+        Assert.All(prefetch, p => Assert.Equal(100ul, p.Limit));
+    }
+
+    [Fact]
     public async Task HybridSearch_OnACollectionWithoutSparseVectors_IsServedDense_AndLogsAWarning()
     {
         AliasOn(Generation);

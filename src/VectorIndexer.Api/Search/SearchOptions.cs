@@ -4,7 +4,7 @@ using VectorIndexer.Core.Indexing;
 namespace VectorIndexer.Api.Search;
 
 /// <summary>Settings of the search endpoints (section <c>Search</c>).</summary>
-public sealed class SearchOptions
+public sealed class SearchOptions : IValidatableObject
 {
     public const string SectionName = "Search";
 
@@ -33,6 +33,10 @@ public sealed class SearchOptions
     [EnumDataType(typeof(SearchMode))]
     public SearchMode Mode { get; set; } = SearchMode.Hybrid;
 
+    /// <summary>Hybrid: how the lists are merged: rrf (weighted reciprocal rank fusion) or dbsf (distribution-based score fusion, unweighted).</summary>
+    [EnumDataType(typeof(FusionMethod))]
+    public FusionMethod FusionMethod { get; set; } = FusionSettings.Default.Method;
+
     /// <summary>Hybrid: the RRF rank constant k.</summary>
     [Range(0, FusionSettings.MaxK)]
     public int FusionK { get; set; } = FusionSettings.Default.K;
@@ -54,5 +58,16 @@ public sealed class SearchOptions
     public int FusionDepth { get; set; } = FusionSettings.Default.Depth;
 
     /// <summary>The fusion settings these options describe.</summary>
-    public FusionSettings Fusion => new(FusionK, DenseWeight, LexicalWeight, FusionDepth, NameWeight);
+    public FusionSettings Fusion => new(FusionK, DenseWeight, LexicalWeight, FusionDepth, NameWeight, FusionMethod);
+
+    /// <summary>DBSF takes no weights (Qdrant's has none): the weights must keep their defaults.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (FusionMethod == FusionMethod.Dbsf && (DenseWeight != 1 || LexicalWeight != 1 || NameWeight is not (0 or 1)))
+        {
+            yield return new ValidationResult(
+                "Search:FusionMethod dbsf is unweighted: Search:DenseWeight and Search:LexicalWeight must be 1 and Search:NameWeight 0 or 1.",
+                [nameof(FusionMethod), nameof(DenseWeight), nameof(LexicalWeight), nameof(NameWeight)]);
+        }
+    }
 }

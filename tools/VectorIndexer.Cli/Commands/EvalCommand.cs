@@ -42,6 +42,8 @@ internal static class EvalCommand
         var lexicalWeight = new Option<float>("--lexical-weight") { Description = $"Hybrid: weight of the lexical list (default {defaults.LexicalWeight}).", DefaultValueFactory = _ => defaults.LexicalWeight };
         var nameWeight = new Option<float>("--name-weight") { Description = $"Hybrid: weight of the name-fields lexical list, 0 to leave it out (default {defaults.NameWeight}).", DefaultValueFactory = _ => defaults.NameWeight };
         var nameFields = new Option<string?>("--name-fields") { Description = "Lexical: fields of the name vector, e.g. title,brand (default title,brand)." };
+        var fusionMethod = new Option<string>("--fusion") { Description = "Hybrid: rrf (weighted reciprocal rank fusion, default) or dbsf (distribution-based score fusion, unweighted, as Qdrant's).", DefaultValueFactory = _ => "rrf" };
+        fusionMethod.AcceptOnlyFromAmong("rrf", "dbsf");
         var depth = new Option<int>("--fusion-depth") { Description = $"Hybrid: hits each list contributes (default {defaults.Depth}).", DefaultValueFactory = _ => defaults.Depth };
         var lexicalDefaults = new LexicalOptions();
         var k1 = new Option<double>("--k1") { Description = $"Lexical: BM25 k1 (default {lexicalDefaults.K1}).", DefaultValueFactory = _ => lexicalDefaults.K1 };
@@ -52,13 +54,13 @@ internal static class EvalCommand
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
         var folds = new Option<int>("--folds") { Description = "Folds of the queries for --grid and the per-fold report (2-20, default 5).", DefaultValueFactory = _ => 5 };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0).", DefaultValueFactory = _ => 0 };
-        var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
+        var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, fusion, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
         var baseline = new Option<string?>("--baseline") { Description = "Compare with a baseline by a paired bootstrap 95 % interval: settings such as \"mode=dense\" (over the other options) or a per-query CSV saved with --per-query. Default with --grid: the starting setting." };
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
-            rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, stopWords, fieldWeights, fieldLengths, timeRounds,
+            fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, stopWords, fieldWeights, fieldLengths, timeRounds,
             folds, foldSeed, grid, baseline,
         };
         engine.AddTo(command);
@@ -69,14 +71,14 @@ internal static class EvalCommand
             {
                 var selectedMode = result.GetValue(mode) ?? "dense";
                 var searchMode = Enum.Parse<SearchMode>(selectedMode, ignoreCase: true);
-                var fusion = new FusionSettings(result.GetValue(rrfK), result.GetValue(denseWeight), result.GetValue(lexicalWeight), result.GetValue(depth), result.GetValue(nameWeight));
+                var fusion = new FusionSettings(result.GetValue(rrfK), result.GetValue(denseWeight), result.GetValue(lexicalWeight), result.GetValue(depth), result.GetValue(nameWeight), EvalTuning.ParseMethod(result.GetValue(fusionMethod) ?? "rrf"));
                 try
                 {
                     fusion.ThrowIfInvalid();
                 }
                 catch (ArgumentOutOfRangeException ex)
                 {
-                    throw new InputException($"--{ex.ParamName switch { "K" => "rrf-k", "DenseWeight" => "dense-weight", "LexicalWeight" => "lexical-weight", "NameWeight" => "name-weight", _ => "fusion-depth" }}: {ex.Message}");
+                    throw new InputException($"--{ex.ParamName switch { "K" => "rrf-k", "DenseWeight" => "dense-weight", "LexicalWeight" => "lexical-weight", "NameWeight" => "name-weight", "Method" => "fusion", _ => "fusion-depth" }}: {ex.Message}");
                 }
 
                 var foldCount = result.GetValue(folds);
@@ -115,7 +117,7 @@ internal static class EvalCommand
                 if (!result.GetValue(noCache))
                 {
                     var cacheDirectory = result.GetValue(cache) ?? DefaultCacheDirectory();
-                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.Name, embedder.MaxLength, embedder.Dimensions, cancellationToken);
+                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.Identity, embedder.MaxLength, embedder.Dimensions, cancellationToken);
                     if (vectors.LoadProblem is { } problem)
                     {
                         await Console.Error.WriteLineAsync($"warning: {problem}");

@@ -9,9 +9,12 @@ namespace VectorIndexer.Cli.Commands;
 internal sealed record RankSetting(SearchMode Mode, FusionSettings Fusion)
 {
     /// <summary>Names the setting in the keys <c>--grid</c> and <c>--baseline</c> take.</summary>
-    public override string ToString() => Mode == SearchMode.Hybrid
-        ? string.Create(CultureInfo.InvariantCulture, $"mode=hybrid rrf-k={Fusion.K} dense-weight={Fusion.DenseWeight:0.###} lexical-weight={Fusion.LexicalWeight:0.###} name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth}")
-        : $"mode={Mode.ToString().ToLowerInvariant()}";
+    public override string ToString() => (Mode, Fusion.Method) switch
+    {
+        (SearchMode.Hybrid, FusionMethod.Dbsf) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid fusion=dbsf name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth}"),
+        (SearchMode.Hybrid, _) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid rrf-k={Fusion.K} dense-weight={Fusion.DenseWeight:0.###} lexical-weight={Fusion.LexicalWeight:0.###} name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth}"),
+        _ => $"mode={Mode.ToString().ToLowerInvariant()}",
+    };
 }
 
 /// <summary>
@@ -21,7 +24,7 @@ internal sealed record RankSetting(SearchMode Mode, FusionSettings Fusion)
 internal static class EvalTuning
 {
     /// <summary>The keys of <c>--grid</c> and <c>--baseline</c>.</summary>
-    public static readonly string[] Keys = ["mode", "rrf-k", "dense-weight", "lexical-weight", "name-weight", "fusion-depth"];
+    public static readonly string[] Keys = ["mode", "fusion", "rrf-k", "dense-weight", "lexical-weight", "name-weight", "fusion-depth"];
 
     /// <summary>
     /// Parses <c>key=v1,v2;key=v1</c> into the settings it spans, <paramref name="start"/>'s values first
@@ -111,6 +114,10 @@ internal static class EvalTuning
         return text.ToString();
     }
 
+    /// <summary>rrf or dbsf, any case.</summary>
+    public static FusionMethod ParseMethod(string value) =>
+        Enum.TryParse<FusionMethod>(value, ignoreCase: true, out var method) && Enum.IsDefined(method) ? method : throw new FormatException();
+
     private static RankSetting With(RankSetting setting, string key, string value, string option)
     {
         try
@@ -119,6 +126,7 @@ internal static class EvalTuning
             var changed = key switch
             {
                 "mode" => setting with { Mode = Enum.TryParse<SearchMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode : throw new FormatException() },
+                "fusion" => setting with { Fusion = fusion with { Method = ParseMethod(value) } },
                 "rrf-k" => setting with { Fusion = fusion with { K = int.Parse(value, CultureInfo.InvariantCulture) } },
                 "dense-weight" => setting with { Fusion = fusion with { DenseWeight = float.Parse(value, CultureInfo.InvariantCulture) } },
                 "lexical-weight" => setting with { Fusion = fusion with { LexicalWeight = float.Parse(value, CultureInfo.InvariantCulture) } },
