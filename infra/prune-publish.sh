@@ -14,7 +14,7 @@ fail() { echo "prune-publish: $*" >&2; exit 1; }
 
 shopt -s nullglob
 models=("$dir"/models/*/model.onnx)
-[[ ${#models[@]} -gt 0 ]] || fail "no models/*/model.onnx in $dir: the default model was not published (src/VectorIndexer.Embedding/build/DefaultModel.targets)"
+[[ ${#models[@]} -gt 0 ]] || fail "no models/*/model.onnx in $dir: the default model was not published (src/VectorIndexer.Embedding/build/BundledModels.targets)"
 for model in "${models[@]}"; do
   [[ -s $model && -s $(dirname "$model")/vocab.txt ]] || fail "$(dirname "$model") lacks model.onnx or vocab.txt"
 done

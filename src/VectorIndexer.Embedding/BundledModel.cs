@@ -42,7 +42,7 @@ public sealed record BundledModel
     };
 
     /// <summary>The key of the model used when neither <c>Embedding:Model</c> nor <c>Embedding:ModelPath</c> is set.</summary>
-    public const string DefaultKey = "minilm";
+    public const string DefaultKey = "arctic-xs";
 
     /// <summary>Every bundled model.</summary>
     public static IReadOnlyList<BundledModel> All { get; } = [MiniLM, ArcticXs];

@@ -26,7 +26,7 @@ public sealed class DockerIgnoreTests
         needed.AddRange(Directory.EnumerateFiles(Repository.PathOf("src"), "*", SearchOption.AllDirectories)
             .Select(p => Path.GetRelativePath(Repository.PathOf("."), p).Replace('\\', '/'))
             .Where(p => !p.Contains("/bin/", StringComparison.Ordinal) && !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("/data/", StringComparison.Ordinal)));
-        Assert.Contains("src/VectorIndexer.Embedding/build/DefaultModel.targets", needed);
+        Assert.Contains("src/VectorIndexer.Embedding/build/BundledModels.targets", needed);
         foreach (var path in needed)
         {
             Assert.False(Ignore.Excludes(path), $"'{path}' is left out of the build context, but the image build needs it.");

@@ -29,7 +29,7 @@ public sealed class GpuTests(EmbedderFixture fixture)
     public async Task Cuda_GivesTheSameVectorsAsTheCpu()
     {
         Assert.SkipUnless(GpuProbe.CudaAvailable, GpuProbe.SkipReason);
-        using var gpu = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cuda });
+        using var gpu = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cuda });
         string[] texts = ["Wireless earbuds with charging case", "Cast iron skillet 12 inch", "Café Crème coffee beans"];
 
         var onGpu = await gpu.EmbedAsync(texts, cancellationToken: TestContext.Current.CancellationToken);

@@ -267,7 +267,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         var warning = Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
         Assert.Equal(2015, warning.Id.Id);
         Assert.Contains(Generation, warning.Message, StringComparison.Ordinal);
-        Assert.Contains("stemming False, stop words kept, k1 1.2, b 0.75 → stemming True, stop words kept, k1 1.2, b 0.75", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("stemming False, stop words removed, k1 1.2, b 0.75 → stemming True, stop words removed, k1 1.2, b 0.75", warning.Message, StringComparison.Ordinal);
         Assert.Contains("Title: weight 5, average length 20 → Title: weight 3, average length 20", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Brand", warning.Message, StringComparison.Ordinal);
     }
@@ -310,7 +310,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         Assert.Equal(new LexicalEncoder().EncodeQuery("red mugs").Indices, query.Query.Nearest.Sparse.Indices);
         var warning = Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
         Assert.Equal(2016, warning.Id.Id);
-        Assert.Contains("k1 2, b 0.75 → stemming True, stop words kept, k1 1.2", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("k1 2, b 0.75 → stemming True, stop words removed, k1 1.2", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         await Index.GetLiveGenerationAsync(Token);
 
         var warning = Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("b 0.5 → stemming True, stop words kept, k1 1.2, b 0.75", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("b 0.5 → stemming True, stop words removed, k1 1.2, b 0.75", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,8 +33,11 @@ public sealed class LexicalOptions
     /// <summary>Whether plural endings are removed (<see cref="LightStemmer"/>).</summary>
     public bool Stemming { get; set; } = true;
 
-    /// <summary>Whether English function words (<see cref="LexicalAnalyzer.StopWords"/>) are left out of products and queries (off by default; see docs/benchmarks.md).</summary>
-    public bool StopWords { get; set; }
+    /// <summary>
+    /// Whether English function words (<see cref="LexicalAnalyzer.StopWords"/>) are left out of products and queries:
+    /// on by default, measured with the default model (docs/benchmarks.md, "Model and lexical defaults").
+    /// </summary>
+    public bool StopWords { get; set; } = true;
 
     /// <summary>BM25's term-frequency saturation.</summary>
     [Range(0.01, 100.0)]

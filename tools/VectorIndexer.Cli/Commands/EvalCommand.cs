@@ -49,7 +49,7 @@ internal static class EvalCommand
         var k1 = new Option<double>("--k1") { Description = $"Lexical: BM25 k1 (default {lexicalDefaults.K1}).", DefaultValueFactory = _ => lexicalDefaults.K1 };
         var b = new Option<double>("--b") { Description = $"Lexical: BM25 b (default {lexicalDefaults.B}).", DefaultValueFactory = _ => lexicalDefaults.B };
         var noStemming = new Option<bool>("--no-stemming") { Description = "Lexical: keep plural endings." };
-        var stopWords = new Option<bool>("--stop-words") { Description = "Lexical: leave out English function words (a, the, to, on, ...)." };
+        var keepStopWords = new Option<bool>("--keep-stop-words") { Description = "Lexical: keep English function words (a, the, to, on, ...), which are left out by default." };
         var fieldWeights = new Option<string?>("--field-weights") { Description = "Lexical: field weights, e.g. title=3,brand=2,bullets=1,description=0.5 (fields not named keep their default; 0 leaves a field out)." };
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
         var folds = new Option<int>("--folds") { Description = "Folds of the queries for --grid and the per-fold report (2-20, default 5).", DefaultValueFactory = _ => 5 };
@@ -60,7 +60,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
-            fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, stopWords, fieldWeights, fieldLengths, timeRounds,
+            fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, keepStopWords, fieldWeights, fieldLengths, timeRounds,
             folds, foldSeed, grid, baseline,
         };
         engine.AddTo(command);
@@ -96,7 +96,7 @@ internal static class EvalCommand
                     throw new InputException("--baseline: give one value per key (it names one setting), or the path of a saved per-query CSV.");
                 }
 
-                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), result.GetValue(stopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
+                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), !result.GetValue(keepStopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
 
                 var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
