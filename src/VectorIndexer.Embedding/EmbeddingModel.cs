@@ -6,12 +6,15 @@ namespace VectorIndexer.Embedding;
 /// <summary>A model folder, checked: the ONNX graph, its vocabulary and its settings.</summary>
 public sealed class EmbeddingModel
 {
+    private readonly Lazy<string> _identity;
+
     private EmbeddingModel(string name, string directory, ModelConfig config, BundledModel? bundled)
     {
         Name = name;
         Directory = directory;
         Config = config;
         Bundled = bundled;
+        _identity = new Lazy<string>(ComputeIdentity);
     }
 
     public string Name { get; }
@@ -28,28 +31,12 @@ public sealed class EmbeddingModel
     public BundledModel? Bundled { get; }
 
     /// <summary>
-    /// What decides this model's vectors besides the text: the ONNX file (pinned hash of a bundled model, or size
-    /// and write time of a model folder's file), pooling, casing, normalisation and prefixes. Equal identities give
-    /// equal vectors for equal inputs; caches of vectors key on it.
+    /// What decides this model's document vectors besides the text: the ONNX file's content (the pinned SHA-256 of a
+    /// bundled model, computed once for a model folder), pooling, casing, normalisation and the document prefix. Equal
+    /// identities give equal document vectors for equal texts; caches of catalogue vectors key on it. The query
+    /// prefix is not part of it: it changes query vectors only.
     /// </summary>
-    public string Identity
-    {
-        get
-        {
-            var file = Bundled is { } bundled
-                ? "sha256:" + bundled.OnnxSha256
-                : string.Create(CultureInfo.InvariantCulture, $"{Path.GetFullPath(OnnxPath)}:{new FileInfo(OnnxPath).Length}:{File.GetLastWriteTimeUtc(OnnxPath).Ticks}");
-            return string.Join(
-                '|',
-                Name,
-                file,
-                "pooling=" + Config.Pooling,
-                "lower=" + Config.LowerCase,
-                "normalize=" + Config.Normalize,
-                "query=" + Config.QueryPrefix,
-                "document=" + Config.DocumentPrefix);
-        }
-    }
+    public string Identity => _identity.Value;
 
     /// <summary>
     /// Opens the model folder at <paramref name="modelPath"/>, or, when it is empty, the bundled model
@@ -83,6 +70,29 @@ public sealed class EmbeddingModel
         var configPath = Path.Combine(directory, "model.json");
         var config = File.Exists(configPath) ? ModelConfig.Read(configPath) : new ModelConfig();
         return new EmbeddingModel(config.Name ?? Path.GetFileName(directory.TrimEnd(Path.DirectorySeparatorChar)), directory, config, bundled: null);
+    }
+
+    private string ComputeIdentity()
+    {
+        string sha256;
+        if (Bundled is { } bundled)
+        {
+            sha256 = bundled.OnnxSha256;
+        }
+        else
+        {
+            using var stream = File.OpenRead(OnnxPath);
+            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        return string.Join(
+            '|',
+            Name,
+            "sha256:" + sha256,
+            "pooling=" + Config.Pooling,
+            "lower=" + Config.LowerCase.ToString(CultureInfo.InvariantCulture),
+            "normalize=" + Config.Normalize.ToString(CultureInfo.InvariantCulture),
+            "document=" + Config.DocumentPrefix);
     }
 
     private static EmbeddingModel OpenBundled(BundledModel bundled)

@@ -8,7 +8,8 @@ namespace VectorIndexer.Evaluation;
 /// Catalogue vectors kept on disk between evaluation runs, keyed by (model identity, max length, content hash of the
 /// composed text): one file per model identity and max length, so changing either starts from an empty cache, and a
 /// changed product text misses by its hash. The model identity (<c>EmbeddingModel.Identity</c>) covers the model file,
-/// its pooling, casing and prefixes, so switching any of them never reuses another model's vectors. The file is written whole to a temporary file and then renamed over the old
+/// its pooling, casing and document prefix, so switching any of them never reuses another model's vectors. The file is
+/// written whole to a temporary file and then renamed over the old
 /// one, so a crash leaves the previous file. A file that cannot be read (wrong format, other model, truncated) is
 /// ignored from the first bad byte on, with the reason in <see cref="LoadProblem"/>, and replaced on the next save.
 /// Not thread-safe.

@@ -109,21 +109,24 @@ public sealed class ModelLoadingTests : IDisposable
     }
 
     [Fact]
-    public void Identity_DiffersBetweenModels_AndFollowsThePrefixes()
+    public void Identity_DiffersBetweenModels_FollowsTheDocumentPrefix_AndNotThePath()
     {
         var minilm = EmbeddingModel.Open(null, "minilm").Identity;
         var arctic = EmbeddingModel.Open(null, "arctic-xs").Identity;
         LinkDefault("model.onnx");
         LinkDefault("vocab.txt");
         File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "all-MiniLM-L6-v2" }""");
-        var sameFilesAsFolder = EmbeddingModel.Open(_folder).Identity;
+        var sameFilesInAFolder = EmbeddingModel.Open(_folder).Identity;
         File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "all-MiniLM-L6-v2", "queryPrefix": "query: " }""");
-        var withPrefix = EmbeddingModel.Open(_folder).Identity;
+        var withQueryPrefix = EmbeddingModel.Open(_folder).Identity;
+        File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "all-MiniLM-L6-v2", "documentPrefix": "passage: " }""");
+        var withDocumentPrefix = EmbeddingModel.Open(_folder).Identity;
 
         Assert.NotEqual(minilm, arctic);
-        Assert.NotEqual(minilm, sameFilesAsFolder);
-        Assert.NotEqual(sameFilesAsFolder, withPrefix);
-        Assert.Equal(arctic, EmbeddingModel.Open(null, "arctic-xs").Identity);
+        Assert.Equal(minilm, sameFilesInAFolder);
+        Assert.Equal(minilm, withQueryPrefix);
+        Assert.NotEqual(minilm, withDocumentPrefix);
+        Assert.Contains(BundledModel.MiniLM.OnnxSha256, minilm, StringComparison.Ordinal);
     }
 
     [Fact]

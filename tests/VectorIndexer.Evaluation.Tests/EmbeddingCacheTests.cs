@@ -49,9 +49,9 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public async Task SameModelName_WithOtherPoolingOrPrefix_StartsEmpty_InAReadableFile()
     {
-        const string Mean = "some-model|sha256:ab|pooling=Mean|query=";
-        const string Cls = "some-model|sha256:ab|pooling=Cls|query=";
-        const string Prefixed = "some-model|sha256:ab|pooling=Mean|query=query: ";
+        const string Mean = "some-model|sha256:ab|pooling=Mean|document=";
+        const string Cls = "some-model|sha256:ab|pooling=Cls|document=";
+        const string Prefixed = "some-model|sha256:ab|pooling=Mean|document=passage: ";
         var cache = await OpenAsync(model: Mean);
         cache.Set(Hash("red shoes"), [1f, 2f, 3f]);
         await cache.SaveAsync(TestContext.Current.CancellationToken);
