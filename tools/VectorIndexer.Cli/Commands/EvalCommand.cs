@@ -54,7 +54,7 @@ internal static class EvalCommand
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
         var folds = new Option<int>("--folds") { Description = "Folds of the queries for --grid and the per-fold report (2-20, default 5).", DefaultValueFactory = _ => 5 };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0).", DefaultValueFactory = _ => 0 };
-        var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, fusion, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
+        var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, fusion, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth, and the lexical stop-words=on|off, stemming=on|off, k1, b, each of which rebuilds the lexical index from the cached vectors); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
         var baseline = new Option<string?>("--baseline") { Description = "Compare with a baseline by a paired bootstrap 95 % interval: settings such as \"mode=dense\" (over the other options) or a per-query CSV saved with --per-query. Default with --grid: the starting setting." };
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
@@ -87,7 +87,8 @@ internal static class EvalCommand
                     throw new InputException($"--folds: {foldCount} is not between 2 and 20.");
                 }
 
-                var start = new RankSetting(searchMode, fusion);
+                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), !result.GetValue(keepStopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
+                var start = new RankSetting(searchMode, fusion, lexical);
                 var candidates = result.GetValue(grid) is { } gridSpec ? EvalTuning.ParseGrid(gridSpec, start, "--grid") : null;
                 var baselineSpec = result.GetValue(baseline);
                 var baselineSetting = baselineSpec is not null && !File.Exists(baselineSpec) ? EvalTuning.ParseGrid(baselineSpec, start, "--baseline") : null;
@@ -95,8 +96,6 @@ internal static class EvalCommand
                 {
                     throw new InputException("--baseline: give one value per key (it names one setting), or the path of a saved per-query CSV.");
                 }
-
-                var lexical = ReadLexicalOptions(result.GetValue(k1), result.GetValue(b), !result.GetValue(noStemming), !result.GetValue(keepStopWords), result.GetValue(fieldWeights), result.GetValue(fieldLengths), result.GetValue(nameFields));
 
                 var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
                 var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
@@ -125,6 +124,7 @@ internal static class EvalCommand
                 }
 
                 using var index = EmbeddedProductIndex.CreateInMemory(lexical: lexical);
+                var indexes = new List<EmbeddedProductIndex>();
                 var evaluation = new RetrievalEvaluation(
                     index,
                     model,
@@ -158,8 +158,30 @@ internal static class EvalCommand
                 {
                     var ids = summary.Queries.Select(q => q.Query.Id).ToArray();
                     var foldOf = CrossValidation.AssignFolds(ids, foldCount, result.GetValue(foldSeed));
+                    // A lexical setting of its own gets its own index, filled from the cached vectors (kept for the run).
+                    var byLexical = new Dictionary<string, RetrievalEvaluation>(StringComparer.Ordinal) { [start.LexicalKey] = evaluation };
+                    async Task<RetrievalEvaluation> EvaluationForAsync(RankSetting setting)
+                    {
+                        if (!byLexical.TryGetValue(setting.LexicalKey, out var other))
+                        {
+                            var otherIndex = EmbeddedProductIndex.CreateInMemory(lexical: setting.Lexical);
+                            indexes.Add(otherIndex);
+                            other = new RetrievalEvaluation(
+                                otherIndex,
+                                model,
+                                (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
+                                (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
+                                new ProductTextComposer(),
+                                vectors);
+                            await other.IndexAsync(catalogue, null, cancellationToken);
+                            byLexical[setting.LexicalKey] = other;
+                        }
+
+                        return other;
+                    }
+
                     async Task<double[]> ScoresAsync(RankSetting setting) => EvalTuning.Align(
-                        RelevanceEvaluator.Evaluate(evalQueries, judgements, await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, setting.Mode, setting.Fusion, cancellationToken)),
+                        RelevanceEvaluator.Evaluate(evalQueries, judgements, await (await EvaluationForAsync(setting)).RankAsync(evalQueries, RelevanceEvaluator.RecallK, setting.Mode, setting.Fusion, cancellationToken)),
                         ids);
                     var scored = new List<(string Name, IReadOnlyList<double> Scores)>();
                     foreach (var setting in candidates ?? [start])
@@ -188,6 +210,10 @@ internal static class EvalCommand
 
                     var interval = against is null ? null : CrossValidation.PairedBootstrap(choice.HeldOutScores, against);
                     tuning = EvalTuning.Describe(foldCount, choice, scored.Count, interval, baselineName);
+                    foreach (var other in indexes)
+                    {
+                        other.Dispose();
+                    }
                 }
 
                 var timings = new List<(SearchMode Mode, double[] Milliseconds)>();

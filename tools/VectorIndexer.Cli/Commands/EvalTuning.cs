@@ -1,20 +1,30 @@
 using System.Globalization;
 using System.Text;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Core.Lexical;
 using VectorIndexer.Evaluation;
 
 namespace VectorIndexer.Cli.Commands;
 
-/// <summary>A retrieval setting <c>eval</c> can rank with without re-indexing: the mode and the fusion settings.</summary>
-internal sealed record RankSetting(SearchMode Mode, FusionSettings Fusion)
+/// <summary>
+/// A retrieval setting <c>eval</c> ranks with: the mode, the fusion settings and the lexical analyzer and BM25 settings
+/// (a lexical setting other than the command's needs its own in-memory index, built from the cached vectors).
+/// </summary>
+internal sealed record RankSetting(SearchMode Mode, FusionSettings Fusion, LexicalOptions Lexical)
 {
     /// <summary>Names the setting in the keys <c>--grid</c> and <c>--baseline</c> take.</summary>
     public override string ToString() => (Mode, Fusion.Method) switch
     {
-        (SearchMode.Hybrid, FusionMethod.Dbsf) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid fusion=dbsf name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth}"),
-        (SearchMode.Hybrid, _) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid rrf-k={Fusion.K} dense-weight={Fusion.DenseWeight:0.###} lexical-weight={Fusion.LexicalWeight:0.###} name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth}"),
+        (SearchMode.Hybrid, FusionMethod.Dbsf) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid fusion=dbsf name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth} {LexicalText}"),
+        (SearchMode.Hybrid, _) => string.Create(CultureInfo.InvariantCulture, $"mode=hybrid rrf-k={Fusion.K} dense-weight={Fusion.DenseWeight:0.###} lexical-weight={Fusion.LexicalWeight:0.###} name-weight={Fusion.NameWeight:0.###} fusion-depth={Fusion.Depth} {LexicalText}"),
+        (SearchMode.Lexical, _) => $"mode=lexical {LexicalText}",
         _ => $"mode={Mode.ToString().ToLowerInvariant()}",
     };
+
+    /// <summary>The lexical part of the name; equal texts mean equal lexical indexes.</summary>
+    public string LexicalKey => Lexical.ToString();
+
+    private string LexicalText => string.Create(CultureInfo.InvariantCulture, $"stop-words={(Lexical.StopWords ? "on" : "off")} stemming={(Lexical.Stemming ? "on" : "off")} k1={Lexical.K1:0.###} b={Lexical.B:0.###}");
 }
 
 /// <summary>
@@ -24,7 +34,7 @@ internal sealed record RankSetting(SearchMode Mode, FusionSettings Fusion)
 internal static class EvalTuning
 {
     /// <summary>The keys of <c>--grid</c> and <c>--baseline</c>.</summary>
-    public static readonly string[] Keys = ["mode", "fusion", "rrf-k", "dense-weight", "lexical-weight", "name-weight", "fusion-depth"];
+    public static readonly string[] Keys = ["mode", "fusion", "rrf-k", "dense-weight", "lexical-weight", "name-weight", "fusion-depth", "stop-words", "stemming", "k1", "b"];
 
     /// <summary>
     /// Parses <c>key=v1,v2;key=v1</c> into the settings it spans, <paramref name="start"/>'s values first
@@ -114,6 +124,20 @@ internal static class EvalTuning
         return text.ToString();
     }
 
+    private static LexicalOptions Lexical(RankSetting setting, Action<LexicalOptions> change)
+    {
+        var copy = setting.Lexical.Clone();
+        change(copy);
+        return copy;
+    }
+
+    private static bool ParseSwitch(string value) => value.ToLowerInvariant() switch
+    {
+        "on" or "true" or "1" => true,
+        "off" or "false" or "0" => false,
+        _ => throw new FormatException(),
+    };
+
     /// <summary>rrf or dbsf, any case.</summary>
     public static FusionMethod ParseMethod(string value) =>
         Enum.TryParse<FusionMethod>(value, ignoreCase: true, out var method) && Enum.IsDefined(method) ? method : throw new FormatException();
@@ -127,6 +151,10 @@ internal static class EvalTuning
             {
                 "mode" => setting with { Mode = Enum.TryParse<SearchMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode) ? mode : throw new FormatException() },
                 "fusion" => setting with { Fusion = fusion with { Method = ParseMethod(value) } },
+                "stop-words" => setting with { Lexical = Lexical(setting, l => l.StopWords = ParseSwitch(value)) },
+                "stemming" => setting with { Lexical = Lexical(setting, l => l.Stemming = ParseSwitch(value)) },
+                "k1" => setting with { Lexical = Lexical(setting, l => l.K1 = double.Parse(value, CultureInfo.InvariantCulture)) },
+                "b" => setting with { Lexical = Lexical(setting, l => l.B = double.Parse(value, CultureInfo.InvariantCulture)) },
                 "rrf-k" => setting with { Fusion = fusion with { K = int.Parse(value, CultureInfo.InvariantCulture) } },
                 "dense-weight" => setting with { Fusion = fusion with { DenseWeight = float.Parse(value, CultureInfo.InvariantCulture) } },
                 "lexical-weight" => setting with { Fusion = fusion with { LexicalWeight = float.Parse(value, CultureInfo.InvariantCulture) } },
@@ -134,6 +162,11 @@ internal static class EvalTuning
                 _ => setting with { Fusion = fusion with { Depth = int.Parse(value, CultureInfo.InvariantCulture) } },
             };
             changed.Fusion.ThrowIfInvalid();
+            if (changed.Lexical.Validate("lexical") is [var problem, ..])
+            {
+                throw new ArgumentOutOfRangeException(key, value, problem);
+            }
+
             return changed;
         }
         catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException)
