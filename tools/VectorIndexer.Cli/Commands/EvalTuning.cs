@@ -118,11 +118,15 @@ internal static class EvalTuning
 
         if (interval is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"against {baseline}: {interval.MeanDifference:+0.0000;-0.0000} [{interval.Lower:+0.0000;-0.0000}, {interval.Upper:+0.0000;-0.0000}] 95 % paired bootstrap ({interval.Resamples} resamples); {interval.Better} queries better, {interval.Worse} worse; {(interval.Clears ? "clears" : "does not clear")} its interval\n");
+            text.Append(CultureInfo.InvariantCulture, $"against {baseline}: {Signed(interval.MeanDifference)} [{Signed(interval.Lower)}, {Signed(interval.Upper)}] 95 % paired bootstrap ({interval.Resamples} resamples); {interval.Better} queries better, {interval.Worse} worse; {(interval.Clears ? "clears" : "does not clear")} its interval\n");
         }
 
         return text.ToString();
     }
+
+    /// <summary>A difference with its sign, four decimals; one that rounds to zero is written ±0.0000.</summary>
+    private static string Signed(double value) =>
+        Math.Round(value, 4) == 0 ? "±0.0000" : value.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
 
     private static LexicalOptions Lexical(RankSetting setting, Action<LexicalOptions> change)
     {
