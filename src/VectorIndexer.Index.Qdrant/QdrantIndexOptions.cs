@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using VectorIndexer.Core.Lexical;
+using VectorIndexer.Core.Validation;
 
 namespace VectorIndexer.Index.Qdrant;
 
@@ -52,7 +53,7 @@ public sealed partial class QdrantIndexOptions : IValidatableObject
     public int UpsertBatchSize { get; set; } = 256;
 
     /// <summary>Deadline of one gRPC call.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    [TimeSpanRange("00:00:01", "00:30:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Retries of a call that failed transiently (unavailable, deadline exceeded, resources exhausted).</summary>
@@ -60,11 +61,11 @@ public sealed partial class QdrantIndexOptions : IValidatableObject
     public int MaxRetries { get; set; } = 4;
 
     /// <summary>Wait before the first retry; doubled for each further one, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Upper bound of one wait between retries.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Whether the connection is encrypted.</summary>

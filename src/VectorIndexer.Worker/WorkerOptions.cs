@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using VectorIndexer.Core.Security;
+using VectorIndexer.Core.Validation;
 
 namespace VectorIndexer.Worker;
 
@@ -48,7 +49,7 @@ public sealed class WorkerOptions
     /// storage with <see cref="UseSlidingInvisibilityTimeout"/> renews it by a heartbeat every fifth of
     /// it: there it only bounds how soon a killed job comes back.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:05", "7.00:00:00")]
+    [TimeSpanRange("00:00:05", "7.00:00:00")]
     public TimeSpan? InvisibilityTimeout { get; set; }
 
     /// <summary>The invisibility timeout in force.</summary>
@@ -82,11 +83,11 @@ public sealed class WorkerOptions
     public string PostgreSqlStoreSchema { get; set; } = "vectorindexer";
 
     /// <summary>How often idle workers poll the SQLite queue (PostgreSQL: its own default).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    [TimeSpanRange("00:00:00.050", "00:05:00")]
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long Hangfire waits for running jobs to stop on shutdown; the host's own timeout is set above it.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [TimeSpanRange("00:00:01", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Products embedded and upserted together.</summary>
@@ -106,7 +107,7 @@ public sealed class WorkerOptions
     public int MaxRetries { get; set; } = 5;
 
     /// <summary>Delay before the first retry; doubled for each further one.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public RecurringReindexOptions RecurringReindex { get; set; } = new();
