@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace VectorIndexer.Embedding;
 
 /// <summary>A model folder, checked: the ONNX graph, its vocabulary and its settings.</summary>
-public sealed class EmbeddingModel
+public sealed partial class EmbeddingModel
 {
     /// <summary>The bundled default model.</summary>
     public const string DefaultModelName = "all-MiniLM-L6-v2";

@@ -3,12 +3,12 @@
 
 namespace VectorIndexer.Embedding.Tests;
 
-/// <summary>One engine on the default model and the CPU, shared by every test.</summary>
+/// <summary>One engine on the default model in fp32 (what the golden vectors were made with) and the CPU, shared by every test.</summary>
 public sealed class EmbedderFixture : IDisposable
 {
     public EmbedderFixture()
     {
-        Embedder = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cpu });
+        Embedder = new OnnxEmbedder(new EmbeddingOptions { Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Fp32 });
     }
 
     public OnnxEmbedder Embedder { get; }

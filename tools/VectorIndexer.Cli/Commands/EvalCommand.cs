@@ -115,7 +115,7 @@ internal static class EvalCommand
                 if (!result.GetValue(noCache))
                 {
                     var cacheDirectory = result.GetValue(cache) ?? DefaultCacheDirectory();
-                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.Name, embedder.MaxLength, embedder.Dimensions, cancellationToken);
+                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.CacheKey, embedder.MaxLength, embedder.Dimensions, cancellationToken);
                     if (vectors.LoadProblem is { } problem)
                     {
                         await Console.Error.WriteLineAsync($"warning: {problem}");
