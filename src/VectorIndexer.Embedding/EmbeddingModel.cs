@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace VectorIndexer.Embedding;
 
 /// <summary>A model folder, checked: the ONNX graph, its vocabulary and its settings.</summary>
-public sealed class EmbeddingModel
+public sealed partial class EmbeddingModel
 {
     private readonly Lazy<string> _identity;
 

@@ -35,6 +35,12 @@ public sealed class EmbeddingOptions
 
     public EmbeddingDevice Device { get; set; } = EmbeddingDevice.Auto;
 
+    /// <summary>
+    /// fp32, int8 (the bundled model quantized once and cached), or auto: int8 for the bundled model
+    /// on the CPU, fp32 on CUDA and for a model folder of one's own; see <see cref="EmbeddingPrecision"/>.
+    /// </summary>
+    public EmbeddingPrecision Precision { get; set; } = EmbeddingPrecision.Fp32;
+
     /// <summary>CUDA device ordinal.</summary>
     [Range(0, 64)]
     public int GpuDeviceId { get; set; }

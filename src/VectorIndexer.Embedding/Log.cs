@@ -15,4 +15,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Debug,
         Message = "Embedded {Texts} texts ({Tokens} tokens) in {Batches} batches, {ElapsedMs} ms")]
     public static partial void Embedded(ILogger logger, int texts, long tokens, int batches, double elapsedMs);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information,
+        Message = "Made the int8 model {Model} in {Folder} ({Seconds:0.0} s); later starts reuse it")]
+    public static partial void Int8ModelCreated(ILogger logger, string model, string folder, double seconds);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning,
+        Message = "Embedding:Precision int8 runs {Model} on {Provider}: ONNX Runtime has no GPU kernel for its int8 layers, so they run on the CPU; fp32 (or auto) suits a GPU better")]
+    public static partial void Int8OnGpu(ILogger logger, string model, string provider);
 }

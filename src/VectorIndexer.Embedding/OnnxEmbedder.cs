@@ -59,6 +59,7 @@ public sealed class OnnxEmbedder : IDisposable
             InterOpNumThreads = 1,
         };
         ExecutionProvider = ExecutionProviders.Configure(sessionOptions, options.Device, options.GpuDeviceId, _logger);
+        Model = Model.ForPrecision(options.Precision, ExecutionProvider, _logger);
         try
         {
             _session = new InferenceSession(Model.OnnxPath, sessionOptions);

@@ -150,7 +150,7 @@ public sealed class EmbedderTests(EmbedderFixture fixture)
     [Fact]
     public async Task Embed_ManyTextsAcrossSortWindows_KeepsInputOrder()
     {
-        using var small = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu, SortWindow = 3, MaxBatchSize = 2, Concurrency = 2 });
+        using var small = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Fp32, SortWindow = 3, MaxBatchSize = 2, Concurrency = 2 });
         var expected = await _embedder.EmbedAsync(Texts, cancellationToken: TestContext.Current.CancellationToken);
 
         var actual = await small.EmbedAsync(Texts, cancellationToken: TestContext.Current.CancellationToken);

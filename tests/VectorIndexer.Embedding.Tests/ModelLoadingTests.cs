@@ -72,7 +72,7 @@ public sealed class ModelLoadingTests : IDisposable
         LinkDefault("vocab.txt");
         File.WriteAllText(Path.Combine(_folder, "model.json"), """{ "name": "minilm-e5-style", "queryPrefix": "query: ", "documentPrefix": "passage: " }""");
         using var embedder = new OnnxEmbedder(new EmbeddingOptions { ModelPath = _folder, Device = EmbeddingDevice.Cpu });
-        using var plain = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu });
+        using var plain = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Fp32 });
         var ct = TestContext.Current.CancellationToken;
 
         var query = await embedder.EmbedAsync("red running shoes", EmbeddingPurpose.Query, ct);

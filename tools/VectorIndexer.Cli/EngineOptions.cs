@@ -11,6 +11,8 @@ internal sealed class EngineOptions
 
     public Option<EmbeddingDevice> Device { get; } = new("--device") { Description = "auto, cuda or cpu.", DefaultValueFactory = _ => EmbeddingDevice.Auto };
 
+    public Option<EmbeddingPrecision> Precision { get; } = new("--precision") { Description = "fp32, int8 (the bundled model quantized once and cached; a folder of one's own must be quantized with 'quantize') or auto (int8 for the bundled model on the CPU).", DefaultValueFactory = _ => new EmbeddingOptions().Precision };
+
     public Option<int?> MaxLength { get; } = new("--max-length") { Description = "Tokens per text; longer texts are truncated (default 256)." };
 
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Most texts per model call." };
@@ -25,7 +27,7 @@ internal sealed class EngineOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Device, MaxLength, BatchSize, MaxTokens, Threads, Concurrency, Verbose })
+        foreach (var option in new Option[] { Model, Device, Precision, MaxLength, BatchSize, MaxTokens, Threads, Concurrency, Verbose })
         {
             command.Options.Add(option);
         }
@@ -41,6 +43,7 @@ internal sealed class EngineOptions
             Model = bundled?.Key ?? defaults.Model,
             ModelPath = bundled is null ? model : null,
             Device = result.GetValue(Device),
+            Precision = result.GetValue(Precision),
             MaxLength = result.GetValue(MaxLength) ?? defaults.MaxLength,
             MaxBatchSize = result.GetValue(BatchSize) ?? defaults.MaxBatchSize,
             MaxTokensPerBatch = result.GetValue(MaxTokens) ?? Math.Max(defaults.MaxTokensPerBatch, result.GetValue(MaxLength) ?? 0),

@@ -6,6 +6,7 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
     EmbedCommand.Create(),
     BenchCommand.Create(),
     EvalCommand.Create(),
+    QuantizeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

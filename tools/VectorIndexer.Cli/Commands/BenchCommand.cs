@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateEmbed());
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchReindexCommand.Create());
+        command.Subcommands.Add(BenchQuantizeCommand.Create());
         return command;
     }
 
@@ -27,7 +28,8 @@ internal static class BenchCommand
         var sweep = new Option<bool>("--sweep") { Description = "Try batch sizes, token budgets and thread layouts, and print one row each." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a Markdown table." };
         var titles = new Option<bool>("--titles") { Description = "Embed product titles only (short texts, like queries) instead of full product texts." };
-        var command = new Command("embed", "Embed N real products and report texts/s, tokens/s and where the time goes.") { products, count, repeat, sweep, json, titles };
+        var comparePrecision = new Option<bool>("--compare-precision") { Description = "Run every configuration in fp32 and in int8, alternating run by run, and print the int8/fp32 ratio." };
+        var command = new Command("embed", "Embed N real products and report texts/s, tokens/s and where the time goes.") { products, count, repeat, sweep, json, titles, comparePrecision };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,6 +53,23 @@ internal static class BenchCommand
                 if (!result.GetValue(json))
                 {
                     Console.WriteLine(EmbedBenchmark.TableHeader);
+                }
+
+                if (result.GetValue(comparePrecision))
+                {
+                    foreach (var options in configurations)
+                    {
+                        var pair = await PrecisionComparison.MeasureAsync(options, texts, runs, loggers, cancellationToken);
+                        measurements.AddRange([pair.Fp32, pair.Int8]);
+                        if (!result.GetValue(json))
+                        {
+                            Console.WriteLine(EmbedBenchmark.TableRow(pair.Fp32));
+                            Console.WriteLine(EmbedBenchmark.TableRow(pair.Int8));
+                            Console.WriteLine($"| int8 / fp32 | {EsciCatalog.Format(pair.Int8.TextsPerSecond / pair.Fp32.TextsPerSecond, "0.00")}x | {EsciCatalog.Format(pair.Int8.TokensPerSecond / pair.Fp32.TokensPerSecond, "0.00")}x | | | | | | |");
+                        }
+                    }
+
+                    configurations = [];
                 }
 
                 foreach (var options in configurations)
@@ -107,6 +126,7 @@ internal static class BenchCommand
                     {
                         ModelPath = baseOptions.ModelPath,
                         Device = baseOptions.Device,
+                        Precision = baseOptions.Precision,
                         MaxLength = baseOptions.MaxLength,
                         MaxBatchSize = batch,
                         MaxTokensPerBatch = tokens,
