@@ -66,10 +66,11 @@ internal static class CatalogueFingerprint
 }
 
 /// <summary>
-/// What the app indexed at its last start, kept in the data folder: the catalogue's fingerprint and
-/// the generation it went into. A start whose fingerprint and live generation match does nothing.
+/// What the app indexed at its last start, kept in the data folder: the catalogue's fingerprint, the
+/// reindex job started for it and the generation it went into (null until that job is done). A start
+/// whose fingerprint and live generation match does nothing.
 /// </summary>
-internal sealed record StartupIndexRecord(string Fingerprint, string Generation, long Products, DateTimeOffset IndexedAt)
+internal sealed record StartupIndexRecord(string Fingerprint, string? Generation, long Products, DateTimeOffset IndexedAt, string? JobId = null)
 {
     public const string FileName = "startup-index.json";
 

@@ -99,8 +99,15 @@ internal sealed partial class StartupIndexer : BackgroundService
         var live = await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         if (_app.IndexAtStart == StartupIndexingMode.WhenChanged && live is not null && live.Model == model
             && await StartupIndexRecord.ReadAsync(RecordPath, cancellationToken).ConfigureAwait(false) is { } record
-            && record.Fingerprint == fingerprint && record.Generation == live.Name)
+            && record.Fingerprint == fingerprint
+            && await IndexedIntoAsync(record, cancellationToken).ConfigureAwait(false) == live.Name)
         {
+            if (record.Generation is null)
+            {
+                // The last start's reindex switched but the process ended before the record said so.
+                await (record with { Generation = live.Name, IndexedAt = _time.GetUtcNow() }).WriteAsync(RecordPath, cancellationToken).ConfigureAwait(false);
+            }
+
             var products = await index.CountAsync(live.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             var message = string.Create(CultureInfo.InvariantCulture, $"The index is up to date with the catalogue: {products} products, nothing to embed.");
             _state.Set(new StartupIndexingStatus(StartupIndexingStatus.Ready, message, 0, null, 0, null, products, 0, null, live.Name, default));
@@ -130,6 +137,12 @@ internal sealed partial class StartupIndexer : BackgroundService
 
         var jobId = await scheduler.EnqueueReindexAsync(feed, mapping, cancellationToken).ConfigureAwait(false);
         LogReindexEnqueued(_logger, jobId, feed);
+
+        // Written before the job can switch: should the process end between the switch and the
+        // completed record below, the next start learns from the job's own status that this
+        // fingerprint is live, instead of rebuilding from the feed (which would undo the batches
+        // pushed before that rebuild began).
+        await new StartupIndexRecord(fingerprint, null, 0, _time.GetUtcNow(), jobId).WriteAsync(RecordPath, cancellationToken).ConfigureAwait(false);
 
         JobStatus status;
         var lastLine = TimeSpan.MinValue;
@@ -186,7 +199,7 @@ internal sealed partial class StartupIndexer : BackgroundService
         var generation = status.Generation ?? (await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false))?.Name
             ?? throw new InvalidOperationException($"Reindex {jobId} succeeded but no generation is live.");
         var products = await index.CountAsync(generation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await new StartupIndexRecord(fingerprint, generation, products, _time.GetUtcNow()).WriteAsync(RecordPath, cancellationToken).ConfigureAwait(false);
+        await new StartupIndexRecord(fingerprint, generation, products, _time.GetUtcNow(), jobId).WriteAsync(RecordPath, cancellationToken).ConfigureAwait(false);
 
         var done = string.Create(
             CultureInfo.InvariantCulture,
@@ -194,6 +207,22 @@ internal sealed partial class StartupIndexer : BackgroundService
         _state.Set(new StartupIndexingStatus(StartupIndexingStatus.Ready, done, status.Processed, status.Total, status.RatePerSecond, 0, products, embeddedNow, jobId, generation, default));
         _console.WriteLine(done);
         LogReindexDone(_logger, jobId, products, embeddedNow, took.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The generation the recorded fingerprint went into: the record's own, or, for a record written
+    /// when its reindex was enqueued, the generation that job built once it is live (its status names
+    /// the generation before it switches). Null when that is not known.
+    /// </summary>
+    private async Task<string?> IndexedIntoAsync(StartupIndexRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Generation is not null || record.JobId is null)
+        {
+            return record.Generation;
+        }
+
+        var status = await _services.GetRequiredService<JobStatusStore>().GetAsync(record.JobId, cancellationToken).ConfigureAwait(false);
+        return status?.Generation;
     }
 
     private void Fail(string message, string? jobId = null, long embedded = 0) =>
