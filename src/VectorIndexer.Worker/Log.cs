@@ -44,7 +44,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Dropping generation {Generation} left by job {JobId} failed")]
     public static partial void DropFailed(ILogger logger, Exception exception, string generation, string jobId);
 
-    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Job {JobId} was left processing by a worker that died; requeued")]
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Job {JobId} was left processing, or fetched and not yet started, by a worker that died; requeued")]
     public static partial void OrphanRequeued(ILogger logger, string jobId);
 
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Worker store schema {Schema} migrated to version {Version}")]

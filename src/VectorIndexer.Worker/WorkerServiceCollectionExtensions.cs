@@ -194,7 +194,7 @@ public static class WorkerServiceCollectionExtensions
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, postgres), postgres);
         }
 
-        var path = Path.Combine(sp.GetRequiredService<WorkerPaths>().DataDirectory, "hangfire.db");
+        var path = sp.GetRequiredService<WorkerPaths>().HangfireDatabase;
         Log.StorageConfigured(logger, "SQLite", path);
         return new SQLiteStorage(path, new SQLiteStorageOptions
         {
@@ -243,7 +243,11 @@ internal sealed class IndexingClientStorageCheck : IHostedService
 }
 
 /// <summary>The worker's resolved data folder.</summary>
-public sealed record WorkerPaths(string DataDirectory);
+public sealed record WorkerPaths(string DataDirectory)
+{
+    /// <summary>Hangfire's SQLite job storage (with <c>Worker:Storage=sqlite</c>).</summary>
+    public string HangfireDatabase => Path.Combine(DataDirectory, "hangfire.db");
+}
 
 /// <summary>
 /// At start: creates the worker's PostgreSQL tables (PostgreSQL storage), requeues jobs orphaned
@@ -291,9 +295,10 @@ internal sealed class WorkerStartup : IHostedService
         if (_options.Storage == WorkerStorage.Sqlite && _options.RequeueOrphanedJobsAtStart)
         {
             // No server of this process runs yet, and SQLite storage has one worker process: whatever
-            // is still processing was left by a worker that died.
-            var processing = _storage.GetMonitoringApi().ProcessingJobs(0, 10_000);
-            foreach (var (jobId, _) in processing)
+            // is still processing, or was fetched from its queue and not yet moved to processing
+            // (a kill in between leaves it enqueued but invisible for the whole invisibility timeout),
+            // was left by a worker that died.
+            foreach (var jobId in OrphanedJobs())
             {
                 if (_jobs.Requeue(jobId))
                 {
@@ -306,4 +311,12 @@ internal sealed class WorkerStartup : IHostedService
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Jobs processing, and jobs fetched from a queue while still enqueued; each once.</summary>
+    private List<string> OrphanedJobs()
+    {
+        var processing = _storage.GetMonitoringApi().ProcessingJobs(0, 10_000).Select(j => j.Key);
+        var fetched = SqliteFetchedJobs.EnqueuedButFetched(_services.GetRequiredService<WorkerPaths>().HangfireDatabase);
+        return processing.Concat(fetched).Distinct(StringComparer.Ordinal).ToList();
+    }
 }

@@ -227,6 +227,47 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
         await host.StopAsync(Token);
     }
 
+    [Fact]
+    public async Task Worker_KilledBetweenFetchingAJobAndStartingIt_RunsItAfterRestart()
+    {
+        // Seen in the kill -9 harness: SQLite storage marks a queue entry fetched before the job is
+        // moved to processing; a kill in between left the job enqueued but invisible for the 3-hour
+        // invisibility timeout, and the push it carried waited that long.
+        _feed.Add("catalog.jsonl", Products.Feed(4, badLines: []));
+        using (var indexed = Build())
+        {
+            await indexed.StartAsync(Token);
+            var reindex = await indexed.Services.GetRequiredService<IndexingJobScheduler>().EnqueueReindexAsync("catalog.jsonl", null, Token);
+            Assert.Equal(JobState.Succeeded, (await WaitFinishedAsync(indexed.Services.GetRequiredService<JobStatusStore>(), reindex)).State);
+            await indexed.StopAsync(Token);
+        }
+
+        string jobId;
+        using (var first = Build())
+        {
+            var scheduler = first.Services.GetRequiredService<IndexingJobScheduler>();
+            jobId = (await scheduler.EnqueueUpsertAsync([Products.Make("pushed", "Folding camping chair")], Token)).JobId;
+
+            // What the dead workers did: fetch the entry, then nothing (no acknowledgement, no
+            // requeue); requeued at the next start and fetched again before that one died too, so
+            // the job has two fetched entries (the storage's FetchedJobs page throws on that).
+            using var connection = first.Services.GetRequiredService<JobStorage>().GetConnection();
+            Assert.Equal(jobId, connection.FetchNextJob(["default"], Token).JobId);
+            Assert.True(first.Services.GetRequiredService<IBackgroundJobClient>().Requeue(jobId));
+            Assert.Equal(jobId, connection.FetchNextJob(["default"], Token).JobId);
+            Assert.Equal(EnqueuedState.StateName, connection.GetStateData(jobId)?.Name);
+            Assert.Equal(2, first.Services.GetRequiredService<JobStorage>().GetMonitoringApi().FetchedCount("default"));
+        }
+
+        using var second = Build();
+        await second.StartAsync(Token);
+        var done = await WaitFinishedAsync(second.Services.GetRequiredService<JobStatusStore>(), jobId);
+
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.NotNull(await second.Services.GetRequiredService<IProductIndex>().GetAsync(null, "pushed", Token));
+        await second.StopAsync(Token);
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private static async Task<JobStatus> WaitFinishedAsync(JobStatusStore statuses, string jobId)
