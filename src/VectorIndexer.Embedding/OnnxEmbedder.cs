@@ -17,6 +17,7 @@ namespace VectorIndexer.Embedding;
 public sealed class OnnxEmbedder : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly bool _oneTextPerCall;
     private readonly SemaphoreSlim _gate;
     private readonly ILogger _logger;
     private readonly EmbeddingOptions _options;
@@ -60,6 +61,12 @@ public sealed class OnnxEmbedder : IDisposable
         };
         ExecutionProvider = ExecutionProviders.Configure(sessionOptions, options.Device, options.GpuDeviceId, _logger);
         Model = Model.ForPrecision(options.Precision, ExecutionProvider, _logger);
+
+        // An int8 model quantizes its activations with one scale per tensor, taken from the whole
+        // model call: a text's vector would change with the texts batched beside it (cosine down to
+        // 0.9976 seen), so the same product would not embed the same twice. One text per call keeps
+        // every vector a function of its own text, for 2 % of int8's throughput (docs/benchmarks.md).
+        _oneTextPerCall = Model.Precision == EmbeddingPrecision.Int8;
         try
         {
             _session = new InferenceSession(Model.OnnxPath, sessionOptions);
@@ -160,7 +167,7 @@ public sealed class OnnxEmbedder : IDisposable
 
             Interlocked.Add(ref _tokenizationTicks, Stopwatch.GetTimestamp() - tokenizeStart);
 
-            var plan = PlanBatches(encoded, maxBatchSize, maxTokensPerBatch);
+            var plan = PlanBatches(encoded, _oneTextPerCall ? 1 : maxBatchSize, maxTokensPerBatch);
             batches += plan.Count;
             if (plan.Count == 1)
             {

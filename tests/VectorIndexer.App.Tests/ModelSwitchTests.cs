@@ -23,8 +23,9 @@ public sealed class ModelSwitchTests : IDisposable
         Assert.Equal(CatalogueSize, minilm.Embedded);
         Assert.Equal(CatalogueSize, arctic.Embedded);
         Assert.NotEqual(minilm.Status.Generation, arctic.Status.Generation);
-        Assert.Equal("snowflake-arctic-embed-xs", arctic.Model);
-        Assert.Equal("all-MiniLM-L6-v2", minilm.Model);
+        // On the CPU the default precision (auto) runs the bundled models' int8 copies, named apart.
+        Assert.Equal("snowflake-arctic-embed-xs-int8", arctic.Model);
+        Assert.Equal("all-MiniLM-L6-v2-int8", minilm.Model);
         Assert.Equal(0, again.Embedded);
         Assert.Equal(arctic.Status.Generation, again.Status.Generation);
         Assert.Equal(CatalogueSize, again.Status.Products);
@@ -33,7 +34,7 @@ public sealed class ModelSwitchTests : IDisposable
     private async Task<(StartupIndexingStatus Status, long Embedded, string? Model)> StartAsync(string model)
     {
         var token = TestContext.Current.CancellationToken;
-        await using var app = new AppHost(_data.FullName, new Dictionary<string, string> { ["Embedding:Model"] = model });
+        await using var app = new AppHost(_data.FullName, new Dictionary<string, string> { ["Embedding:Model"] = model, ["Embedding:Device"] = "cpu" });
         using var client = app.CreateClient();
         var status = await app.WaitForStartupIndexingAsync(client, TimeSpan.FromMinutes(5), token);
         Assert.Equal(StartupIndexingStatus.Ready, status.Phase);

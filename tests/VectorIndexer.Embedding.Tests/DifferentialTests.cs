@@ -122,10 +122,10 @@ public sealed class ArcticXsDifferentialTests(ArcticXsFixture fixture) : Referen
     }
 }
 
-/// <summary>One engine on the bundled snowflake-arctic-embed-xs, on the CPU.</summary>
+/// <summary>One engine on the bundled snowflake-arctic-embed-xs, on the CPU, in fp32 like the reference vectors.</summary>
 public sealed class ArcticXsFixture : IDisposable
 {
-    public OnnxEmbedder Embedder { get; } = new(new EmbeddingOptions { Model = BundledModel.ArcticXs.Key, Device = EmbeddingDevice.Cpu });
+    public OnnxEmbedder Embedder { get; } = new(new EmbeddingOptions { Model = BundledModel.ArcticXs.Key, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Fp32 });
 
     public void Dispose() => Embedder.Dispose();
 }

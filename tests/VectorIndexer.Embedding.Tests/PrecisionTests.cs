@@ -69,6 +69,28 @@ public sealed class PrecisionTests(EmbedderFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Int8_GivesATextTheSameVectorAloneAndInABatch()
+    {
+        // Its activations are quantized with one scale per model call, so batching texts together
+        // would make each vector depend on its neighbours; the engine runs one text per call.
+        using var int8 = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Int8, MaxBatchSize = 8, MaxTokensPerBatch = 4096 });
+        string[] texts =
+        [
+            "Stainless steel insulated water bottle 750 ml",
+            "USB-C charging cable, braided nylon, 2 m, fast charge for phones and tablets, black",
+            "Kids' waterproof rain jacket with hood",
+            "Cast iron skillet",
+        ];
+
+        var batched = await int8.EmbedAsync(texts, cancellationToken: TestContext.Current.CancellationToken);
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var alone = await int8.EmbedAsync([texts[i]], cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal(alone[0], batched[i]);
+        }
+    }
+
+    [Fact]
     public void Auto_OnTheCpu_RunsTheBundledModelInInt8()
     {
         using var auto = new OnnxEmbedder(new EmbeddingOptions { Model = BundledModel.MiniLM.Key, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Auto });

@@ -15,6 +15,14 @@ internal static class BundledInt8Models
     /// <summary>Where the copies go when the folder beside the bundled model cannot be written.</summary>
     public static string FallbackRoot => Path.Combine(Path.GetTempPath(), "vectorindexer-models");
 
+    /// <summary>
+    /// One check-or-make at a time in this process, so engines opened at once (the API's and the
+    /// worker's in the all-in-one app, parallel tests) quantize once. Other processes may make the
+    /// same copy at the same moment: every file is replaced whole (<see cref="AtomicFile"/>) and the
+    /// bytes are the same, so whichever rename lands last changes nothing.
+    /// </summary>
+    private static readonly Lock Gate = new();
+
     /// <summary>SHA-256 of the int8 model.onnx of each bundled model, as <see cref="Int8Quantizer"/> writes it with no exclusions.</summary>
     public static IReadOnlyDictionary<string, string> PinnedSha256 { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -24,6 +32,14 @@ internal static class BundledInt8Models
 
     /// <summary>The folder of the int8 copy of <paramref name="bundled"/>, made or re-made when needed.</summary>
     public static string Ensure(EmbeddingModel bundled, ILogger logger)
+    {
+        lock (Gate)
+        {
+            return EnsureAlone(bundled, logger);
+        }
+    }
+
+    private static string EnsureAlone(EmbeddingModel bundled, ILogger logger)
     {
         if (!PinnedSha256.TryGetValue(bundled.Name, out var expected))
         {

@@ -67,18 +67,7 @@ public static class Int8Quantizer
         var source = File.ReadAllBytes(sourcePath);
         var output = Quantize(source, sourcePath, options ?? new QuantizationOptions(), out var quantized, out var excluded);
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temporary, output);
-            File.Move(temporary, outputPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        AtomicFile.Replace(outputPath, temporary => File.WriteAllBytes(temporary, output));
 
         return new QuantizationReport(Sha256(source), Sha256(output), source.LongLength, output.LongLength, quantized, excluded);
     }

@@ -30,7 +30,7 @@ public static class QuantizedModelFolder
 
         Directory.CreateDirectory(output);
         var report = Int8Quantizer.QuantizeFile(source.OnnxPath, Path.Combine(output, "model.onnx"), options);
-        CopyAtomically(source.VocabPath, Path.Combine(output, "vocab.txt"));
+        AtomicFile.Replace(Path.Combine(output, "vocab.txt"), temporary => File.Copy(source.VocabPath, temporary));
 
         var config = source.Config with { Name = NameFor(source.Name, report.Excluded) };
         var json = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
@@ -45,7 +45,7 @@ public static class QuantizedModelFolder
                 [.. report.Excluded.Select(l => l.Label)],
                 report.Quantized.Count),
             Json);
-        WriteAtomically(Path.Combine(output, "model.json"), json.ToJsonString(Json) + "\n");
+        AtomicFile.Replace(Path.Combine(output, "model.json"), temporary => File.WriteAllText(temporary, json.ToJsonString(Json) + "\n"));
         return report;
     }
 
@@ -64,20 +64,6 @@ public static class QuantizedModelFolder
 
         var labels = string.Join('\n', excluded.Select(l => l.Label).Order(StringComparer.Ordinal));
         return $"{sourceName}{NameSuffix}-fp32x{excluded.Count}-{Int8Quantizer.Sha256(System.Text.Encoding.UTF8.GetBytes(labels))[..8]}";
-    }
-
-    private static void CopyAtomically(string from, string to)
-    {
-        var temporary = to + ".tmp";
-        File.Copy(from, temporary, overwrite: true);
-        File.Move(temporary, to, overwrite: true);
-    }
-
-    private static void WriteAtomically(string path, string text)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
     }
 }
 
