@@ -32,7 +32,8 @@ public sealed partial class EmbeddingModel
 
     /// <summary>
     /// What decides this model's document vectors besides the text: the ONNX file's content (the pinned SHA-256 of a
-    /// bundled model, computed once for a model folder), pooling, casing, normalisation and the document prefix. Equal
+    /// bundled model, computed once for a model folder), pooling, casing, normalisation, the document prefix and, for int8,
+    /// that each text runs alone in a model call. Equal
     /// identities give equal document vectors for equal texts; caches of catalogue vectors key on it. The query
     /// prefix is not part of it: it changes query vectors only.
     /// </summary>
@@ -85,7 +86,7 @@ public sealed partial class EmbeddingModel
             sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
 
-        return string.Join(
+        var identity = string.Join(
             '|',
             Name,
             "sha256:" + sha256,
@@ -93,6 +94,10 @@ public sealed partial class EmbeddingModel
             "lower=" + Config.LowerCase.ToString(CultureInfo.InvariantCulture),
             "normalize=" + Config.Normalize.ToString(CultureInfo.InvariantCulture),
             "document=" + Config.DocumentPrefix);
+
+        // int8 runs one text per model call (OnnxEmbedder), so its vectors differ from those of the
+        // batched calls made before that rule; they must not be taken for one another.
+        return Precision == EmbeddingPrecision.Int8 ? identity + "|calls=one-text" : identity;
     }
 
     private static EmbeddingModel OpenBundled(BundledModel bundled)
