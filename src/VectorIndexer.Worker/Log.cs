@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Job {JobId} was left processing, or fetched and not yet started, by a worker that died; requeued")]
     public static partial void OrphanRequeued(ILogger logger, string jobId);
 
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Warning, Message = "Lock {Resource} was left held by a worker that died; released")]
+    public static partial void LeftLockReleased(ILogger logger, string resource);
+
     [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Worker store schema {Schema} migrated to version {Version}")]
     public static partial void StoreMigrated(ILogger logger, string schema, int version);
 

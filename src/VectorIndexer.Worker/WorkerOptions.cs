@@ -59,7 +59,8 @@ public sealed class WorkerOptions
     /// <summary>
     /// SQLite storage only: at start, put back in the queue the jobs left processing by a worker that
     /// died (SIGKILL, power loss), so a killed reindex resumes at once rather than after the
-    /// invisibility timeout. Assumes the SQLite storage has one worker process, as it is meant to.
+    /// invisibility timeout, and release the distributed locks it held (a requeued reindex would wait
+    /// out the lock's expiry). Assumes the SQLite storage has one worker process, as it is meant to.
     /// </summary>
     public bool RequeueOrphanedJobsAtStart { get; set; } = true;
 

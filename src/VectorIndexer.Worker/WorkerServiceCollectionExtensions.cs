@@ -297,7 +297,13 @@ internal sealed class WorkerStartup : IHostedService
             // No server of this process runs yet, and SQLite storage has one worker process: whatever
             // is still processing, or was fetched from its queue and not yet moved to processing
             // (a kill in between leaves it enqueued but invisible for the whole invisibility timeout),
-            // was left by a worker that died.
+            // was left by a worker that died, and so is every distributed lock still held (a requeued
+            // reindex would otherwise wait out the dead holder's lock expiry, then its own retry).
+            foreach (var resource in HangfireSqliteLeftovers.ReleaseLocks(_services.GetRequiredService<WorkerPaths>().HangfireDatabase))
+            {
+                Log.LeftLockReleased(_logger, resource);
+            }
+
             foreach (var jobId in OrphanedJobs())
             {
                 if (_jobs.Requeue(jobId))
@@ -316,7 +322,7 @@ internal sealed class WorkerStartup : IHostedService
     private List<string> OrphanedJobs()
     {
         var processing = _storage.GetMonitoringApi().ProcessingJobs(0, 10_000).Select(j => j.Key);
-        var fetched = SqliteFetchedJobs.EnqueuedButFetched(_services.GetRequiredService<WorkerPaths>().HangfireDatabase);
+        var fetched = HangfireSqliteLeftovers.EnqueuedButFetched(_services.GetRequiredService<WorkerPaths>().HangfireDatabase);
         return processing.Concat(fetched).Distinct(StringComparer.Ordinal).ToList();
     }
 }

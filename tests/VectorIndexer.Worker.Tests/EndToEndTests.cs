@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.States;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -268,7 +269,45 @@ public sealed class EndToEndTests(EmbedderFixture fixture) : IDisposable
         await second.StopAsync(Token);
     }
 
+    [Fact]
+    public async Task Worker_KilledHoldingTheReindexLock_ResumesTheReindexAtOnceAfterRestart()
+    {
+        // Seen in the kill -9 harness: a killed worker leaves the reindex's DisableConcurrentExecution
+        // lock row in SQLite storage until its expiry; the requeued reindex waited 30 s behind it,
+        // failed and waited for its retry. Left here as the dead worker left it, expiring in an hour.
+        _feed.Add("catalog.jsonl", Products.Feed(6, badLines: []));
+        string jobId;
+        using (var first = Build())
+        {
+            _ = first.Services.GetRequiredService<JobStorage>(); // creates the storage's tables
+            jobId = await first.Services.GetRequiredService<IndexingJobScheduler>().EnqueueReindexAsync("catalog.jsonl", null, Token);
+            LeaveLock(first.Services.GetRequiredService<WorkerPaths>().HangfireDatabase, "HangFire:FullReindexJob.RunAsync", TimeSpan.FromHours(1));
+        }
+
+        using var second = Build();
+        await second.StartAsync(Token);
+        var done = await WaitFinishedAsync(second.Services.GetRequiredService<JobStatusStore>(), jobId);
+
+        Assert.Equal(JobState.Succeeded, done.State);
+        Assert.Equal(6, await second.Services.GetRequiredService<IProductIndex>().CountAsync(null, null, Token));
+        await second.StopAsync(Token);
+    }
+
     public void Dispose() => _directory.Dispose();
+
+    /// <summary>A lock row as a killed holder leaves it: no heartbeat renews it, it expires in <paramref name="expiresIn"/>.</summary>
+    private static void LeaveLock(string hangfireDatabase, string resource, TimeSpan expiresIn)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = hangfireDatabase, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO DistributedLock (Id, Resource, ResourceKey, ExpireAt) VALUES ($id, $resource, $key, $expireAt)";
+        command.Parameters.AddWithValue("$id", Guid.NewGuid().ToString());
+        command.Parameters.AddWithValue("$resource", resource);
+        command.Parameters.AddWithValue("$key", Guid.NewGuid().ToString());
+        command.Parameters.AddWithValue("$expireAt", (DateTime.UtcNow + expiresIn).Ticks);
+        command.ExecuteNonQuery();
+    }
 
     private static async Task<JobStatus> WaitFinishedAsync(JobStatusStore statuses, string jobId)
     {

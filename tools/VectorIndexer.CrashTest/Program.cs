@@ -31,6 +31,8 @@ internal static class Program
           --products <file>  catalogue feed (default: ../shared/data/esci-srw/products.jsonl)
           --mapping <name>   its field mapping (default: esci)
           --kills <n>        kills during the reindex (default 20)
+          --last-kill <pct>  kill points fall between 2 % and this percentage of the reindex (default 98; a small
+                             catalogue that an int8 model embeds in seconds needs room left after the last kill)
           --seed <n>         seed of the kill points and pushes (default 1)
           --sample <n>       vectors compared with a clean embedding (default 50)
           --work <dir>       folder of the app's data (default: a new temporary folder, removed when all checks pass)
@@ -75,7 +77,7 @@ internal static class Program
 
 internal sealed class HarnessException(string message) : Exception(message);
 
-internal sealed record Settings(string App, string Products, string Mapping, int Kills, int Seed, int Sample, string? Work, bool Json, bool Help)
+internal sealed record Settings(string App, string Products, string Mapping, int Kills, int LastKill, int Seed, int Sample, string? Work, bool Json, bool Help)
 {
     public static Settings Parse(string[] args)
     {
@@ -88,23 +90,24 @@ internal sealed record Settings(string App, string Products, string Mapping, int
             {
                 case "--json": json = true; break;
                 case "--help" or "-h": help = true; break;
-                case "--app" or "--products" or "--mapping" or "--kills" or "--seed" or "--sample" or "--work" when i + 1 < args.Length:
+                case "--app" or "--products" or "--mapping" or "--kills" or "--last-kill" or "--seed" or "--sample" or "--work" when i + 1 < args.Length:
                     values[args[i]] = args[++i];
                     break;
                 default: throw new ArgumentException($"Unknown or incomplete option '{args[i]}'.");
             }
         }
 
-        int Number(string name, int fallback, int min) =>
+        int Number(string name, int fallback, int min, int max = int.MaxValue) =>
             !values.TryGetValue(name, out var text) ? fallback
-            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min ? n
-            : throw new ArgumentException($"{name}: '{text}' is not a whole number of at least {min}.");
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max ? n
+            : throw new ArgumentException(max == int.MaxValue ? $"{name}: '{text}' is not a whole number of at least {min}." : $"{name}: '{text}' is not a whole number from {min} to {max}.");
 
         return new Settings(
             Path.GetFullPath(values.GetValueOrDefault("--app") ?? Path.Combine(root, "src/VectorIndexer.App/bin/Release/net10.0/VectorIndexer.App.dll")),
             Path.GetFullPath(values.GetValueOrDefault("--products") ?? Path.Combine(root, "../shared/data/esci-srw/products.jsonl")),
             values.GetValueOrDefault("--mapping") ?? "esci",
             Number("--kills", 20, 0),
+            Number("--last-kill", 98, 5, 100),
             Number("--seed", 1, 0),
             Number("--sample", 50, 1),
             values.GetValueOrDefault("--work"),
@@ -181,7 +184,7 @@ internal sealed class Harness(Settings settings)
         var work = settings.Work is { } given ? Directory.CreateDirectory(given).FullName : Directory.CreateTempSubdirectory("vi-crashtest-").FullName;
         var data = Path.Combine(work, "data");
         var random = new Random(settings.Seed);
-        var killAt = Enumerable.Range(0, settings.Kills).Select(_ => 0.02 + (0.96 * random.NextDouble())).Order().ToList();
+        var killAt = Enumerable.Range(0, settings.Kills).Select(_ => 0.02 + ((settings.LastKill / 100.0 - 0.02) * random.NextDouble())).Order().ToList();
         await Console.Error.WriteLineAsync($"crashtest: {catalogue.Count} products, {settings.Kills} kills, seed {settings.Seed}, data {data}");
 
         var port = FreePort();
@@ -210,7 +213,12 @@ internal sealed class Harness(Settings settings)
                     throw new HarnessException($"The app's indexing failed: {status["message"]}");
                 }
 
-                await PushAsync(http, random, ids, catalogue, ++pushNumber);
+                if (random.Next(3) == 0)
+                {
+                    // Polled every 50-150 ms to catch the kill points; pushed at a third of that rate.
+                    await PushAsync(http, random, ids, catalogue, ++pushNumber);
+                }
+
                 var processed = status["processed"]?.GetValue<long>() ?? 0;
                 var total = status["total"]?.GetValue<long?>() ?? catalogue.Count;
                 if (phase == "indexing" && kills < killAt.Count && processed >= killAt[kills] * total)
@@ -228,7 +236,7 @@ internal sealed class Harness(Settings settings)
                     break;
                 }
 
-                await Task.Delay(150 + random.Next(200));
+                await Task.Delay(50 + random.Next(100));
             }
 
             if (app.HasExited && !ready && kills == 0 && starts > 1)
