@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VectorIndexer.Core.Indexing;
 using VectorIndexer.Core.Security;
 using VectorIndexer.Embedding;
 using VectorIndexer.Worker;

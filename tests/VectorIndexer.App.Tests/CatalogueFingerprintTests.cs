@@ -2,7 +2,6 @@ using VectorIndexer.App.StartupIndexing;
 using VectorIndexer.Core;
 using VectorIndexer.Embedding;
 using VectorIndexer.TestSupport;
-using VectorIndexer.Worker;
 
 namespace VectorIndexer.App.Tests;
 

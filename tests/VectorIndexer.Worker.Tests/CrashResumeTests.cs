@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using VectorIndexer.Core;
+using VectorIndexer.Embedding;
 using VectorIndexer.Index.Embedded;
 using VectorIndexer.Worker.Storage;
 

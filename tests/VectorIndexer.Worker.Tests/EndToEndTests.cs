@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Embedding;
 using VectorIndexer.Worker.Feeds;
 using VectorIndexer.Worker.Jobs;
 using VectorIndexer.Worker.Storage;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Embedding;
 using VectorIndexer.Index.Embedded;
 using VectorIndexer.Worker.Feeds;
 using VectorIndexer.Worker.Storage;

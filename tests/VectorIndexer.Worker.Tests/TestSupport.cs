@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
+using VectorIndexer.Embedding;
 using VectorIndexer.Index.Embedded;
 using VectorIndexer.Worker.Feeds;
 using VectorIndexer.Worker.Jobs;

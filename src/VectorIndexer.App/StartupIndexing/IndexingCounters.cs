@@ -1,5 +1,4 @@
 using VectorIndexer.Core.Indexing;
-using VectorIndexer.Worker;
 
 namespace VectorIndexer.App.StartupIndexing;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using VectorIndexer.App;
 using VectorIndexer.App.StartupIndexing;
+using VectorIndexer.Core.Indexing;
 using VectorIndexer.Worker;
 
 namespace Microsoft.Extensions.Hosting;

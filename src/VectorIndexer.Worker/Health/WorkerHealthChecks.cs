@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using VectorIndexer.Core.Indexing;
 
 namespace VectorIndexer.Worker.Health;
 

@@ -1,17 +1,6 @@
 using VectorIndexer.Core.Indexing;
-using VectorIndexer.Embedding;
 
-namespace VectorIndexer.Worker;
-
-/// <summary>Turns product texts into document vectors; the seam between the indexer and the engine.</summary>
-public interface IProductEmbedder
-{
-    /// <summary>The model the vectors come from (what a new generation is created for).</summary>
-    IndexModel Model { get; }
-
-    /// <summary>Embeds <paramref name="texts"/> as documents; vectors in input order.</summary>
-    Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
-}
+namespace VectorIndexer.Embedding;
 
 /// <summary><see cref="IProductEmbedder"/> over the shared ONNX engine.</summary>
 public sealed class OnnxProductEmbedder : IProductEmbedder
