@@ -35,8 +35,6 @@ internal static partial class Log
     public static partial void JobFailed(ILogger logger, string jobId, string reason);
 
     // Logged by every process with the job layer, API-only ones included (they only enqueue).
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Indexing jobs use {Storage} job storage ({Location})")]
-    public static partial void StorageConfigured(ILogger logger, string storage, string location);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Debug, Message = "Indexed {Count} products into {Generation}: {Embedded} embedded, {Reused} vectors reused")]
     public static partial void BatchIndexed(ILogger logger, int count, string generation, int embedded, int reused);
@@ -49,9 +47,6 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4033, Level = LogLevel.Warning, Message = "Lock {Resource} was left held by a worker that died; released")]
     public static partial void LeftLockReleased(ILogger logger, string resource);
-
-    [LoggerMessage(EventId = 4015, Level = LogLevel.Information, Message = "Worker store schema {Schema} migrated to version {Version}")]
-    public static partial void StoreMigrated(ILogger logger, string schema, int version);
 
     [LoggerMessage(EventId = 4017, Level = LogLevel.Information, Message = "Batch {BatchId}: {Count} earlier pending batches applied first, in sequence order")]
     public static partial void EarlierBatchesApplied(ILogger logger, string batchId, int count);
@@ -78,20 +73,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 4024, Level = LogLevel.Information, Message = "Reindex {JobId}: generation {Generation} holds the whole feed; resuming at the replay of pushed batches after sequence {Sequence}")]
     public static partial void ReindexResumedAtReplay(ILogger logger, string jobId, string generation, long sequence);
 
-    [LoggerMessage(EventId = 4025, Level = LogLevel.Warning, Message = "Worker:Storage is sqlite and this process runs no indexing jobs (AddIndexingClient without AddIndexingWorker): pushes and reindexes are accepted and stored under {DataDirectory}, but only a worker host on this machine with the same Worker:DataDirectory runs them. Set Worker:Storage=postgresql and ConnectionStrings:Hangfire here and on the workers, or run a worker host that shares Worker:DataDirectory on this machine.")]
-    public static partial void ClientWithoutLocalWorker(ILogger logger, string dataDirectory);
-
     [LoggerMessage(EventId = 4026, Level = LogLevel.Warning, Message = "Reindex {JobId} switched, but releasing the pending-batch apply lock failed")]
     public static partial void ApplyLockReleaseFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(EventId = 4027, Level = LogLevel.Error, Message = "Batch {BatchId} parked: {Reason}. Later batches go on without it; retry it with POST /api/batches/{BatchId}/retry or discard it with DELETE /api/batches/{BatchId}")]
     public static partial void BatchParked(ILogger logger, string batchId, string reason);
-
-    [LoggerMessage(EventId = 4028, Level = LogLevel.Information, Message = "Batch {BatchId} sent again as batch {NewBatchId} (job {JobId})")]
-    public static partial void BatchRetried(ILogger logger, string batchId, string newBatchId, string jobId);
-
-    [LoggerMessage(EventId = 4029, Level = LogLevel.Information, Message = "Batch {BatchId} (parked) discarded by an operator")]
-    public static partial void BatchDiscarded(ILogger logger, string batchId);
 
     [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Reindex {JobId}: nothing to do, reindex {FinishedJobId} of the same feed finished after it was requested and neither the feed nor the live generation {Generation} has changed since")]
     public static partial void ReindexNothingChanged(ILogger logger, string jobId, string finishedJobId, string generation);

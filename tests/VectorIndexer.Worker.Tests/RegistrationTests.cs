@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,6 +10,7 @@ using VectorIndexer.Core.Indexing;
 using VectorIndexer.Embedding;
 using VectorIndexer.Index.Embedded;
 using VectorIndexer.Worker.Feeds;
+using VectorIndexer.Worker.Jobs;
 
 namespace VectorIndexer.Worker.Tests;
 
@@ -125,9 +127,30 @@ public sealed class RegistrationTests(EmbedderFixture fixture) : IDisposable
         Assert.NotNull(storage.GetMonitoringApi());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddIndexingWorker_ResolvesTheJobContracts_AndItsFiltersApply_EvenAfterAddIndexingClient(bool clientFirst)
+    {
+        using var provider = Build(new() { ["Worker:DataDirectory"] = "worker" }, clientFirst);
+
+        using var scope = provider.CreateScope();
+        Assert.IsType<FullReindexJob>(scope.ServiceProvider.GetRequiredService<IFullReindexJob>());
+        Assert.IsType<UpsertProductsJob>(scope.ServiceProvider.GetRequiredService<IUpsertProductsJob>());
+        Assert.IsType<DeleteProductsJob>(scope.ServiceProvider.GetRequiredService<IDeleteProductsJob>());
+
+        // What Hangfire sees for a reindex recorded by its contract: the worker's failure filter, the
+        // contract's lock and no automatic retry.
+        var job = Job.FromExpression<IFullReindexJob>(j => j.RunAsync("feed.jsonl", null, CancellationToken.None));
+        var filters = provider.GetRequiredService<IJobFilterProvider>().GetFilters(job).Select(f => f.Instance).ToList();
+        Assert.Contains(filters, f => f is IndexingFailureFilter);
+        Assert.Contains(filters, f => f is DisableConcurrentExecutionAttribute);
+        Assert.Contains(filters, f => f is AutomaticRetryAttribute { Attempts: 0 });
+    }
+
     public void Dispose() => _directory.Dispose();
 
-    private ServiceProvider Build(Dictionary<string, string?> settings)
+    private ServiceProvider Build(Dictionary<string, string?> settings, bool clientFirst = false)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
@@ -138,6 +161,11 @@ public sealed class RegistrationTests(EmbedderFixture fixture) : IDisposable
         services.AddSingleton(new ProductTextComposer());
         services.AddSingleton<IProductIndex>(EmbeddedProductIndex.CreateInMemory());
         services.AddSingleton<ICatalogFeedSource>(new FakeFeed());
+        if (clientFirst)
+        {
+            services.AddIndexingClient();
+        }
+
         services.AddIndexingWorker();
         return services.BuildServiceProvider();
     }

@@ -77,7 +77,7 @@ public sealed class ReindexEnqueueLockTests : IDisposable
         var jobId = await enqueue.WaitAsync(TimeSpan.FromSeconds(30), Token);
         Assert.True(holder.Join(TimeSpan.FromSeconds(10)));
         using var check = storage.GetConnection();
-        Assert.Equal(typeof(FullReindexJob), check.GetJobData(jobId).Job.Type);
+        Assert.Equal(typeof(IFullReindexJob), check.GetJobData(jobId).Job.Type);
     }
 
     public void Dispose()

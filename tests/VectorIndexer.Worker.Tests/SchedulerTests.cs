@@ -35,7 +35,7 @@ public sealed class SchedulerTests : IDisposable
         using var connection = _storage.GetConnection();
         var job = connection.GetJobData(scheduled.JobId);
         Assert.Equal(EnqueuedState.StateName, job.State);
-        Assert.Equal(typeof(UpsertProductsJob), job.Job.Type);
+        Assert.Equal(typeof(IUpsertProductsJob), job.Job.Type);
         Assert.Equal(nameof(UpsertProductsJob.RunAsync), job.Job.Method.Name);
         Assert.Equal(scheduled.BatchId, job.Job.Args[0]);
         var status = await _statuses.GetAsync(scheduled.JobId, Token);
@@ -52,7 +52,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(["x", "y", "z"], (await _batches.GetAsync(scheduled.BatchId, Token))!.ProductIds);
         using var connection = _storage.GetConnection();
         var job = connection.GetJobData(scheduled.JobId);
-        Assert.Equal(typeof(DeleteProductsJob), job.Job.Type);
+        Assert.Equal(typeof(IDeleteProductsJob), job.Job.Type);
         Assert.Equal(scheduled.BatchId, job.Job.Args[0]);
     }
 
@@ -67,7 +67,7 @@ public sealed class SchedulerTests : IDisposable
         Assert.Equal(first, second);
         using var connection = _storage.GetConnection();
         var job = connection.GetJobData(first);
-        Assert.Equal(typeof(FullReindexJob), job.Job.Type);
+        Assert.Equal(typeof(IFullReindexJob), job.Job.Type);
         Assert.Equal(["/feeds/a.jsonl", "esci"], job.Job.Args.Take(2));
         Assert.Equal(1, _storage.GetMonitoringApi().EnqueuedCount("default"));
     }
@@ -105,7 +105,7 @@ public sealed class SchedulerTests : IDisposable
             var recurring = Assert.Single(connection.GetRecurringJobs());
             Assert.Equal(IndexingJobScheduler.RecurringReindexId, recurring.Id);
             Assert.Equal("0 3 * * *", recurring.Cron);
-            Assert.Equal(typeof(FullReindexJob), recurring.Job.Type);
+            Assert.Equal(typeof(IFullReindexJob), recurring.Job.Type);
             Assert.Equal("/feeds/nightly.jsonl", recurring.Job.Args[0]);
         }
 

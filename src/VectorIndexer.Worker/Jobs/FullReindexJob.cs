@@ -42,10 +42,10 @@ namespace VectorIndexer.Worker.Jobs;
 /// </list>
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
-public sealed class FullReindexJob
+public sealed class FullReindexJob : IFullReindexJob
 {
     /// <summary>How long a second reindex waits for the one running.</summary>
-    public const int LockTimeoutSeconds = 30;
+    public const int LockTimeoutSeconds = IFullReindexJob.LockTimeoutSeconds;
 
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
 

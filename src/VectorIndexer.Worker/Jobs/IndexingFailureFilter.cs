@@ -42,7 +42,7 @@ public sealed class IndexingFailureFilter : IElectStateFilter
         ArgumentNullException.ThrowIfNull(context);
         if (context.CandidateState is not FailedState failed
             || context.BackgroundJob.Job?.Type is not { } type
-            || type.Assembly != typeof(IndexingFailureFilter).Assembly)
+            || (type.Assembly != typeof(IndexingFailureFilter).Assembly && type.Assembly != typeof(IFullReindexJob).Assembly))
         {
             return;
         }

@@ -7,9 +7,9 @@ using VectorIndexer.Worker.Storage;
 
 namespace VectorIndexer.Worker.Jobs;
 
-/// <summary>Applies a pushed upsert batch to the live generation.</summary>
+/// <inheritdoc cref="IUpsertProductsJob"/>
 [AutomaticRetry(Attempts = 0)]
-public sealed class UpsertProductsJob
+public sealed class UpsertProductsJob : IUpsertProductsJob
 {
     private readonly PendingBatchRunner _runner;
 
@@ -21,9 +21,9 @@ public sealed class UpsertProductsJob
         _runner.RunAsync(batchId, PendingBatchKind.Upsert, cancellationToken);
 }
 
-/// <summary>Applies a pushed delete batch to the live generation.</summary>
+/// <inheritdoc cref="IDeleteProductsJob"/>
 [AutomaticRetry(Attempts = 0)]
-public sealed class DeleteProductsJob
+public sealed class DeleteProductsJob : IDeleteProductsJob
 {
     private readonly PendingBatchRunner _runner;
 

@@ -84,8 +84,8 @@ public sealed class IndexingJobScheduler
     {
         var upsert = batch.Kind == PendingBatchKind.Upsert;
         var jobId = upsert
-            ? _jobs.Enqueue<UpsertProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None))
-            : _jobs.Enqueue<DeleteProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
+            ? _jobs.Enqueue<IUpsertProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None))
+            : _jobs.Enqueue<IDeleteProductsJob>(job => job.RunAsync(batch.Id, CancellationToken.None));
         await _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = upsert ? JobKind.Upsert : JobKind.Delete, BatchId = batch.Id, Total = batch.ProductIds.Count }, cancellationToken);
         return new ScheduledBatch(batch.Id, jobId);
     }
@@ -104,7 +104,7 @@ public sealed class IndexingJobScheduler
         }
 
         var scheduled = await EnqueueAsync(batch, cancellationToken);
-        Log.BatchRetried(_logger, batchId, batch.Id, scheduled.JobId);
+        ClientLog.BatchRetried(_logger, batchId, batch.Id, scheduled.JobId);
         return scheduled;
     }
 
@@ -116,7 +116,7 @@ public sealed class IndexingJobScheduler
             return false;
         }
 
-        Log.BatchDiscarded(_logger, batchId);
+        ClientLog.BatchDiscarded(_logger, batchId);
         return true;
     }
 
@@ -137,7 +137,7 @@ public sealed class IndexingJobScheduler
 
         var feed = recurring.FeedLocation;
         var mapping = recurring.Mapping;
-        _recurring.AddOrUpdate<FullReindexJob>(
+        _recurring.AddOrUpdate<IFullReindexJob>(
             RecurringReindexId,
             job => job.RunAsync(feed, mapping, CancellationToken.None),
             recurring.IsEnabled ? recurring.Cron! : Cron.Never(),
@@ -157,7 +157,7 @@ public sealed class IndexingJobScheduler
             }
         }
 
-        var jobId = _jobs.Enqueue<FullReindexJob>(job => job.RunAsync(feedLocation, mapping, CancellationToken.None));
+        var jobId = _jobs.Enqueue<IFullReindexJob>(job => job.RunAsync(feedLocation, mapping, CancellationToken.None));
 
         // Before the lock is released: the next caller finds this job by its status.
         _statuses.TryCreateAsync(new JobStatus { JobId = jobId, Kind = JobKind.FullReindex, FeedLocation = feedLocation }, CancellationToken.None).GetAwaiter().GetResult();

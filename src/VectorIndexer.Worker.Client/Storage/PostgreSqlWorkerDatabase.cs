@@ -136,7 +136,7 @@ internal sealed partial class PostgreSqlWorkerDatabase : IAsyncDisposable, IDisp
             {
                 await ExecuteAsync(connection, transaction, Migrations[version - 1].Replace("{schema}", $"\"{Schema}\"", StringComparison.Ordinal), cancellationToken);
                 await ExecuteAsync(connection, transaction, $"INSERT INTO {Table("schema_version")} (version) VALUES (@version)", cancellationToken, ("version", version));
-                Log.StoreMigrated(_logger, Schema, version);
+                ClientLog.StoreMigrated(_logger, Schema, version);
             }
 
             await transaction.CommitAsync(cancellationToken);

@@ -69,7 +69,7 @@ public sealed record JobStatus
     public string? FeedLocation { get; init; }
 
     /// <summary>
-    /// What a reindex read: the feed's version (<see cref="Feeds.ICatalogFeedSource.GetVersionAsync"/>)
+    /// What a reindex read: the feed's version (<c>ICatalogFeedSource.GetVersionAsync</c>)
     /// as it started; null when the source cannot tell.
     /// </summary>
     public string? FeedVersion { get; init; }
