@@ -135,7 +135,7 @@ public sealed class RetrievalEvaluation
         var searches = await PrepareAsync(queries, limit, mode, fusion, cancellationToken);
         for (var i = 0; i < queries.Count; i++)
         {
-            var hits = await _index.SearchAsync(null, searches[i], cancellationToken);
+            var hits = (await _index.SearchAsync(null, searches[i], cancellationToken)).Hits;
             rankings[queries[i].Id] = hits.Select(h => h.Product.Id).ToArray();
         }
 
@@ -178,7 +178,7 @@ public sealed class RetrievalEvaluation
         return times;
     }
 
-    private async Task<VectorQuery[]> PrepareAsync(IReadOnlyList<EvaluationQuery> queries, int limit, SearchMode mode, FusionSettings? fusion, CancellationToken cancellationToken)
+    private async Task<ProductQuery[]> PrepareAsync(IReadOnlyList<EvaluationQuery> queries, int limit, SearchMode mode, FusionSettings? fusion, CancellationToken cancellationToken)
     {
         if (queries.Count == 0)
         {
@@ -193,6 +193,6 @@ public sealed class RetrievalEvaluation
             throw new InvalidOperationException($"The embedder returned {vectors.Length} vectors for {queries.Count} queries.");
         }
 
-        return [.. queries.Select((q, i) => new VectorQuery(vectors[i], Limit: limit) { Mode = mode, Text = q.Text, Fusion = fusion ?? FusionSettings.Default })];
+        return [.. queries.Select((q, i) => new ProductQuery(vectors[i], Limit: limit) { Mode = mode, Text = q.Text, Fusion = fusion ?? FusionSettings.Default })];
     }
 }

@@ -39,6 +39,9 @@ public static class EmbeddedIndexServiceCollectionExtensions
             return new EmbeddedProductIndex(resolved, sp.GetService<ILogger<EmbeddedProductIndex>>());
         });
         services.AddSingleton<IProductIndex>(sp => sp.GetRequiredService<EmbeddedProductIndex>());
+        services.AddSingleton<IIndexGenerations>(sp => sp.GetRequiredService<EmbeddedProductIndex>());
+        services.AddSingleton<IProductStore>(sp => sp.GetRequiredService<EmbeddedProductIndex>());
+        services.AddSingleton<IProductSearch>(sp => sp.GetRequiredService<EmbeddedProductIndex>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VectorIndexer.Core.Filtering;
@@ -20,6 +21,9 @@ namespace VectorIndexer.Index.Embedded;
 /// </summary>
 public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
 {
+    /// <summary>Records per page of <see cref="ScanAsync"/>.</summary>
+    private const int ScanPageSize = 512;
+
     /// <summary>Longest accepted product id.</summary>
     public const int MaxProductIdLength = 128;
 
@@ -277,7 +281,7 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         return Task.FromResult(hashes);
     }
 
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default)
+    public Task<SearchResult> SearchAsync(string? generation, ProductQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         query.ThrowIfIncomplete();
@@ -290,33 +294,48 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         _schema.Validate(query.Filter);
         ThrowIfDisposed();
         var target = Resolve(generation);
+        return Task.FromResult(new SearchResult(query.SimilarTo is { } productId
+            ? target.Similar(productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
+            : Search(target, query, cancellationToken)));
+    }
+
+    private static List<SearchHit> Search(MemoryGeneration target, ProductQuery query, CancellationToken cancellationToken)
+    {
         if (query.Mode == SearchMode.Lexical)
         {
             var terms = target.LexicalEncoder.EncodeQuery(query.Text!);
-            IReadOnlyList<SearchHit> found = target.SearchText(SearchMode.Lexical, default, terms, query.Fusion, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
-            return Task.FromResult(found);
+            return target.SearchText(SearchMode.Lexical, default, terms, query.Fusion, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
         }
 
-        if (query.Vector.Length != target.Model.Dimensions)
+        var vector = query.Vector!;
+        if (vector.Length != target.Model.Dimensions)
         {
-            throw new ArgumentException($"The query vector has {query.Vector.Length} dimensions; generation '{target.Name}' expects {target.Model.Dimensions} (model {target.Model.Name}).", nameof(query));
+            throw new ArgumentException($"The query vector has {vector.Length} dimensions; generation '{target.Name}' expects {target.Model.Dimensions} (model {target.Model.Name}).", nameof(query));
         }
 
-        var normalised = Normalise(query.Vector, "The query vector", nameof(query));
-        IReadOnlyList<SearchHit> hits = query.Mode == SearchMode.Hybrid
+        var normalised = Normalise(vector, "The query vector", nameof(query));
+        return query.Mode == SearchMode.Hybrid
             ? target.SearchText(SearchMode.Hybrid, normalised, target.LexicalEncoder.EncodeQuery(query.Text!), query.Fusion, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
             : target.Search(normalised, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
-        return Task.FromResult(hits);
     }
 
-    public Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(productId);
-        ValidatePaging(limit, offset);
-        _schema.Validate(filter);
         ThrowIfDisposed();
-        IReadOnlyList<SearchHit> hits = Resolve(generation).Similar(productId, filter, limit, offset, cancellationToken);
-        return Task.FromResult(hits);
+        var target = Resolve(generation);
+        foreach (var page in target.ProductIds().Chunk(ScanPageSize))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var id in page)
+            {
+                if (target.Get(id) is { } record)
+                {
+                    yield return record;
+                }
+            }
+
+            await Task.Yield();
+        }
     }
 
     public Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default)

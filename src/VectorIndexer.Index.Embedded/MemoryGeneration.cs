@@ -135,6 +135,23 @@ internal sealed class MemoryGeneration : IDisposable
         }
     }
 
+    /// <summary>The ids of the records now held, in ordinal order (a snapshot).</summary>
+    public string[] ProductIds()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDropped();
+            var ids = _slots.Keys.ToArray();
+            Array.Sort(ids, StringComparer.Ordinal);
+            return ids;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
     public IndexRecord? Get(string productId)
     {
         _lock.EnterReadLock();
@@ -264,7 +281,7 @@ internal sealed class MemoryGeneration : IDisposable
     }
 
     /// <summary>Neighbours of a stored product, without it; empty when it is unknown.</summary>
-    public List<SearchHit> Similar(string productId, ProductFilter? filter, int limit, int offset, CancellationToken cancellationToken)
+    public List<SearchHit> Similar(string productId, ProductFilter? filter, int limit, int offset, float? scoreThreshold, CancellationToken cancellationToken)
     {
         _lock.EnterReadLock();
         try
@@ -279,7 +296,7 @@ internal sealed class MemoryGeneration : IDisposable
             try
             {
                 _vectors.AsSpan(slot * _dimensions, _dimensions).CopyTo(query);
-                return Scan(query.AsSpan(0, _dimensions), filter, limit, offset, null, slot, cancellationToken);
+                return Scan(query.AsSpan(0, _dimensions), filter, limit, offset, scoreThreshold, slot, cancellationToken);
             }
             finally
             {

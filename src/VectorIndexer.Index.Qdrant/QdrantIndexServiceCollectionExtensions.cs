@@ -31,6 +31,9 @@ public static class QdrantIndexServiceCollectionExtensions
             sp.GetService<ILogger<QdrantProductIndex>>(),
             sp.GetService<TimeProvider>()));
         services.AddSingleton<IProductIndex>(sp => sp.GetRequiredService<QdrantProductIndex>());
+        services.AddSingleton<IIndexGenerations>(sp => sp.GetRequiredService<QdrantProductIndex>());
+        services.AddSingleton<IProductStore>(sp => sp.GetRequiredService<QdrantProductIndex>());
+        services.AddSingleton<IProductSearch>(sp => sp.GetRequiredService<QdrantProductIndex>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,9 @@ public sealed class QdrantProductIndex : IProductIndex
     private static readonly WithVectorsSelector NoVectors = new() { Enable = false };
 
     /// <summary>Only the dense vector: the sparse ones are derived from the product, not worth the transfer.</summary>
+    /// <summary>Points per page of <see cref="ScanAsync"/>.</summary>
+    private const uint ScanPageSize = 256;
+
     private static readonly WithVectorsSelector DenseOnly = new() { Include = new VectorsSelector { Names = { DenseVectorName } } };
 
     private readonly QdrantClient _client;
@@ -355,6 +359,32 @@ public sealed class QdrantProductIndex : IProductIndex
     }
 
     /// <inheritdoc />
+    public async IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var target = Target(generation);
+        PointId? offset = null;
+        do
+        {
+            var from = offset;
+            var page = await CallAsync(
+                "scroll",
+                generation,
+                token => _client.ScrollAsync(target, limit: ScanPageSize, offset: from, payloadSelector: true, vectorsSelector: DenseOnly, cancellationToken: token),
+                cancellationToken);
+            foreach (var point in page.Result)
+            {
+                var product = QdrantPayload.ReadProduct(point.Payload);
+                var vector = ReadDenseVector(point.Vectors)
+                    ?? throw new QdrantIndexException($"The point of product '{product.Id}' in '{target}' came back without its dense vector; reindex the product.");
+                yield return new IndexRecord(product, vector, QdrantPayload.ReadContentHash(point.Payload) ?? string.Empty);
+            }
+
+            offset = page.NextPageOffset;
+        }
+        while (offset is not null);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(productIds);
@@ -388,12 +418,20 @@ public sealed class QdrantProductIndex : IProductIndex
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default)
+    public async Task<SearchResult> SearchAsync(string? generation, ProductQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         query.ThrowIfIncomplete();
         ValidatePage(query.Limit, query.Offset);
         _schema.Validate(query.Filter);
+        return new SearchResult(query.SimilarTo is { } productId
+            ? await SimilarToAsync(generation, productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
+            : await SearchInputAsync(generation, query, cancellationToken));
+    }
+
+    /// <summary>A search by vector, text or both (the query checked).</summary>
+    private async Task<IReadOnlyList<SearchHit>> SearchInputAsync(string? generation, ProductQuery query, CancellationToken cancellationToken)
+    {
         var target = Target(generation);
         var filter = QdrantFilterMapper.Map(query.Filter);
         if (QdrantFilterMapper.IsMatchNothing(filter))
@@ -404,7 +442,7 @@ public sealed class QdrantProductIndex : IProductIndex
 
         if (query.Mode == SearchMode.Dense)
         {
-            return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+            return await RankAsync(target, generation, query.Vector!, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
         }
 
         // The query is encoded as the generation's documents were: with its recorded settings.
@@ -440,7 +478,7 @@ public sealed class QdrantProductIndex : IProductIndex
 
     /// <summary>A lexical or hybrid search of a collection without sparse vectors: lexical fails, hybrid is served dense.</summary>
     private async Task<IReadOnlyList<SearchHit>> WithoutLexicalVectorsAsync(
-        VectorQuery query, string target, string? generation, Filter? filter, Exception? innerException, CancellationToken cancellationToken)
+        ProductQuery query, string target, string? generation, Filter? filter, Exception? innerException, CancellationToken cancellationToken)
     {
         if (query.Mode == SearchMode.Lexical)
         {
@@ -448,7 +486,7 @@ public sealed class QdrantProductIndex : IProductIndex
         }
 
         Log.HybridFallsBackToDense(_logger, target);
-        return await RankAsync(target, generation, query.Vector, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
+        return await RankAsync(target, generation, query.Vector!, filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken);
     }
 
     /// <summary>
@@ -474,11 +512,11 @@ public sealed class QdrantProductIndex : IProductIndex
     /// the filter and a limit of the fusion depth (at least offset + limit), fused by RRF with
     /// k + 1 (Qdrant counts positions from 0) and the lists' weights, or by Qdrant's DBSF.
     /// </summary>
-    internal static (Query Fusion, List<PrefetchQuery> Prefetch) HybridRequest(VectorQuery query, LexicalVector terms, Filter? filter)
+    internal static (Query Fusion, List<PrefetchQuery> Prefetch) HybridRequest(ProductQuery query, LexicalVector terms, Filter? filter)
     {
         var depth = (ulong)query.Fusion.EffectiveDepth(checked(query.Offset + query.Limit));
         var rrf = new Rrf { K = (uint)query.Fusion.K + 1 };
-        var prefetch = new List<PrefetchQuery> { new() { Query = query.Vector, Limit = depth } };
+        var prefetch = new List<PrefetchQuery> { new() { Query = query.Vector!, Limit = depth } };
         rrf.Weights.Add(query.Fusion.DenseWeight);
         if (terms.Count > 0)
         {
@@ -508,12 +546,9 @@ public sealed class QdrantProductIndex : IProductIndex
         && rpc.Status.Detail.Contains("vector name", StringComparison.OrdinalIgnoreCase)
         && (rpc.Status.Detail.Contains(LexicalVectorName, StringComparison.Ordinal) || rpc.Status.Detail.Contains(NameVectorName, StringComparison.Ordinal));
 
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default)
+    /// <summary>Products nearest to a stored product, itself left out; none when it is unknown.</summary>
+    private async Task<IReadOnlyList<SearchHit>> SimilarToAsync(string? generation, string productId, ProductFilter? filter, int limit, int offset, float? scoreThreshold, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(productId);
-        ValidatePage(limit, offset);
-        _schema.Validate(filter);
         var target = Target(generation);
         var mapped = QdrantFilterMapper.Map(filter);
         var pointId = ProductPointId.For(productId);
@@ -534,7 +569,7 @@ public sealed class QdrantProductIndex : IProductIndex
         var byId = new Query { Nearest = new VectorInput { Id = pointId } };
         try
         {
-            return await RankAsync(target, generation, byId, QdrantFilterMapper.Excluding(mapped, pointId), limit, offset, scoreThreshold: null, cancellationToken);
+            return await RankAsync(target, generation, byId, QdrantFilterMapper.Excluding(mapped, pointId), limit, offset, scoreThreshold, cancellationToken);
         }
         catch (GenerationNotFoundException)
         {

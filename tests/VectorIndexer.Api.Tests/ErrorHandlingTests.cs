@@ -85,9 +85,9 @@ public sealed class ErrorHandlingTests : IDisposable
 
         public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default) => throw failure;
 
-        public Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default) => throw failure;
+        public Task<SearchResult> SearchAsync(string? generation, ProductQuery query, CancellationToken cancellationToken = default) => throw failure;
 
-        public Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default) => throw failure;
+        public IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, CancellationToken cancellationToken = default) => throw failure;
 
         public Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default) => throw failure;
     }

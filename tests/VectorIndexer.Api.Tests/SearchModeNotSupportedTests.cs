@@ -55,7 +55,7 @@ public sealed class SearchModeNotSupportedTests : IDisposable
 
         public Task<IndexGeneration?> GetLiveGenerationAsync(CancellationToken cancellationToken = default) => Task.FromResult<IndexGeneration?>(Live);
 
-        public Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default) =>
+        public Task<SearchResult> SearchAsync(string? generation, ProductQuery query, CancellationToken cancellationToken = default) =>
             throw new SearchModeNotSupportedException(query.Mode, generation ?? Generation);
 
         public Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default) => Task.FromResult(0L);
@@ -75,7 +75,7 @@ public sealed class SearchModeNotSupportedTests : IDisposable
         public Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
-        public Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default) =>
+        public IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
     }
 }

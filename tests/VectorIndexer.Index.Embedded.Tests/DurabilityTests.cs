@@ -140,7 +140,7 @@ public sealed class DurabilityTests : IDisposable
         Assert.Equal(probe.Product.Brand, stored.Product.Brand);
         Assert.Equal(probe.Product.Price, stored.Product.Price);
         Assert.True(deleted.Count >= (BatchesBeforeKill - 1) / CrashRecords.DeleteEvery, $"the writer acknowledged {deleted.Count} deletes");
-        var hit = (await index.SearchAsync(null, new VectorQuery(probe.Vector, Limit: 1), token))[0];
+        var hit = ((await index.SearchAsync(null, new ProductQuery(probe.Vector, Limit: 1), token)).Hits)[0];
         Assert.Equal(probe.Product.Id, hit.Product.Id);
         Assert.Equal(1f, hit.Score, 1e-4f);
     }

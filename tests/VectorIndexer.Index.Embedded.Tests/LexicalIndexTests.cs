@@ -42,14 +42,14 @@ public sealed class LexicalIndexTests : IDisposable
             await index.DeleteAsync(null, ["d"], Token);
             foreach (var query in queries)
             {
-                before.Add([.. (await index.SearchAsync(null, query, Token)).Select(h => (h.Product.Id, h.Score))]);
+                before.Add([.. ((await index.SearchAsync(null, query, Token)).Hits).Select(h => (h.Product.Id, h.Score))]);
             }
         }
 
         using var reopened = Open(new LexicalOptions());
         for (var i = 0; i < queries.Length; i++)
         {
-            Assert.Equal(before[i], (await reopened.SearchAsync(null, queries[i], Token)).Select(h => (h.Product.Id, h.Score)));
+            Assert.Equal(before[i], ((await reopened.SearchAsync(null, queries[i], Token)).Hits).Select(h => (h.Product.Id, h.Score)));
         }
 
         Assert.Equal(["a", "b", "c"], before[0].Select(h => h.Item1).Order());
@@ -63,15 +63,15 @@ public sealed class LexicalIndexTests : IDisposable
         using (var index = Open(new LexicalOptions { Stemming = false }))
         {
             await SeedAsync(index);
-            Assert.Empty(await index.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token));
+            Assert.Empty((await index.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token)).Hits);
         }
 
         using var reopened = Open(new LexicalOptions { Stemming = true });
-        Assert.Empty(await reopened.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token));
+        Assert.Empty((await reopened.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token)).Hits);
 
         var fresh = await reopened.CreateGenerationAsync(Model, Token);
         await reopened.UpsertAsync(fresh.Name, [.. Products.Select(Record)], Token);
-        Assert.Equal(["a"], (await reopened.SearchAsync(fresh.Name, Query(SearchMode.Lexical, "shoe"), Token)).Select(h => h.Product.Id));
+        Assert.Equal(["a"], ((await reopened.SearchAsync(fresh.Name, Query(SearchMode.Lexical, "shoe"), Token)).Hits).Select(h => h.Product.Id));
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class LexicalIndexTests : IDisposable
         }
 
         using var reopened = Open(new LexicalOptions());
-        Assert.Equal(["a"], (await reopened.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token)).Select(h => h.Product.Id));
+        Assert.Equal(["a"], ((await reopened.SearchAsync(null, Query(SearchMode.Lexical, "shoe"), Token)).Hits).Select(h => h.Product.Id));
         await reopened.CreateGenerationAsync(Model, Token);
     }
 
@@ -123,5 +123,5 @@ public sealed class LexicalIndexTests : IDisposable
         return new IndexRecord(product, vector, "h-" + product.Id);
     }
 
-    private static VectorQuery Query(SearchMode mode, string text) => new([1, 0.2f, 0, 0]) { Mode = mode, Text = text };
+    private static ProductQuery Query(SearchMode mode, string text) => new([1, 0.2f, 0, 0]) { Mode = mode, Text = text };
 }

@@ -64,7 +64,7 @@ public sealed class ReferenceScanTests
         {
             var query = RandomVector(random);
             var unitQuery = Unit(query);
-            var hits = await index.SearchAsync(null, new VectorQuery(query, filter, Limit: 25), token);
+            var hits = (await index.SearchAsync(null, new ProductQuery(query, filter, Limit: 25), token)).Hits;
             var matching = reference.Values.Where(r => predicate(r.Product)).Select(r => (r.Product.Id, Score: Dot(r.Unit, unitQuery))).ToList();
 
             Assert.Equal(Math.Min(25, matching.Count), hits.Count);

@@ -113,7 +113,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 3.5f)));
         var filter = ProductFilter.Equal(ProductSchema.Brand, "Acme");
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([], filter) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([], filter) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token)).Hits;
 
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
         Assert.Equal(Live, query.CollectionName);
@@ -134,7 +134,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         var filter = ProductFilter.Range(ProductSchema.Price, 10, 50);
         var fusion = new FusionSettings(K: 40, DenseWeight: 2, LexicalWeight: 1, Depth: 30, NameWeight: 0.5f);
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], filter, Limit: 5, Offset: 0) { Mode = SearchMode.Hybrid, Text = "red mug", Fusion = fusion }, Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], filter, Limit: 5, Offset: 0) { Mode = SearchMode.Hybrid, Text = "red mug", Fusion = fusion }, Token)).Hits;
 
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
         Assert.Equal(41u, query.Query.Rrf.K);
@@ -155,7 +155,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
     [Fact]
     public void HybridRequest_WithNoNameWeight_AndAPageDeeperThanTheDepth_HasTwoPrefetchesCoveringThePage()
     {
-        var query = new VectorQuery([1f, 0f], Limit: 50, Offset: 100) { Mode = SearchMode.Hybrid, Text = "mug", Fusion = new FusionSettings(NameWeight: 0) };
+        var query = new ProductQuery([1f, 0f], Limit: 50, Offset: 100) { Mode = SearchMode.Hybrid, Text = "mug", Fusion = new FusionSettings(NameWeight: 0) };
 
         var (fusion, prefetch) = QdrantProductIndex.HybridRequest(query, new LexicalEncoder().EncodeQuery("mug"), filter: null);
 
@@ -169,7 +169,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
     [Fact]
     public void HybridRequest_WithDbsf_UsesQdrantsDistributionBasedFusion_OverTheSamePrefetches()
     {
-        var query = new VectorQuery([1f, 0f], Limit: 10) { Mode = SearchMode.Hybrid, Text = "mug", Fusion = new FusionSettings(Method: FusionMethod.Dbsf) };
+        var query = new ProductQuery([1f, 0f], Limit: 10) { Mode = SearchMode.Hybrid, Text = "mug", Fusion = new FusionSettings(Method: FusionMethod.Dbsf) };
 
         var (fusion, prefetch) = QdrantProductIndex.HybridRequest(query, new LexicalEncoder().EncodeQuery("mug"), filter: null);
 
@@ -186,7 +186,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         CollectionInfo(withLexical: false);
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 0.9f)));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f]) { Mode = SearchMode.Hybrid, Text = "mug" }, Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f]) { Mode = SearchMode.Hybrid, Text = "mug" }, Token)).Hits;
 
         Assert.Equal(["p1"], hits.Select(h => h.Product.Id));
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
@@ -205,7 +205,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
             ? throw new RpcException(new Status(StatusCode.InvalidArgument, "Wrong input: Not existing vector name error: lexical"))
             : Scored(("p1", 0.9f)));
 
-        var hits = await Index.SearchAsync(Generation, new VectorQuery([1f, 0f]) { Mode = SearchMode.Hybrid, Text = "mug" }, Token);
+        var hits = (await Index.SearchAsync(Generation, new ProductQuery([1f, 0f]) { Mode = SearchMode.Hybrid, Text = "mug" }, Token)).Hits;
 
         Assert.Equal(["p1"], hits.Select(h => h.Product.Id));
         var queries = _qdrant.Requests<QueryPoints>("qdrant.Points/Query");
@@ -220,7 +220,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         AliasOn(Generation);
         CollectionInfo(withLexical: false);
 
-        var ex = await Assert.ThrowsAsync<SearchModeNotSupportedException>(() => Index.SearchAsync(null, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
+        var ex = await Assert.ThrowsAsync<SearchModeNotSupportedException>(() => Index.SearchAsync(null, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
 
         Assert.Equal(SearchMode.Lexical, ex.Mode);
         Assert.Contains("mode=dense", ex.Message, StringComparison.Ordinal);
@@ -234,7 +234,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         CollectionInfo(withLexical: true);
         _qdrant.Fail("qdrant.Points/Query", StatusCode.InvalidArgument, "Wrong input: Not existing vector name error: lexical");
 
-        var ex = await Assert.ThrowsAsync<SearchModeNotSupportedException>(() => Index.SearchAsync(Generation, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
+        var ex = await Assert.ThrowsAsync<SearchModeNotSupportedException>(() => Index.SearchAsync(Generation, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
 
         Assert.IsType<RpcException>(ex.InnerException?.InnerException);
     }
@@ -244,7 +244,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
     {
         AliasOn(null);
 
-        await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
+        await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "mug" }, Token));
     }
 
     [Fact]
@@ -256,8 +256,8 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 3.5f)));
         var index = Index;
 
-        await index.SearchAsync(null, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
-        await index.SearchAsync(null, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        await index.SearchAsync(null, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        await index.SearchAsync(null, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
 
         var queries = _qdrant.Requests<QueryPoints>("qdrant.Points/Query");
         var expected = new LexicalEncoder(recorded).EncodeQuery("red mugs");
@@ -292,7 +292,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         CollectionInfo(withLexical: true, recorded: new LexicalOptions());
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 3.5f)));
 
-        await Index.SearchAsync(Generation, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        await Index.SearchAsync(Generation, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
 
         Assert.DoesNotContain(_log.Entries, e => e.Level >= LogLevel.Warning);
     }
@@ -304,7 +304,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         CollectionInfo(withLexical: true, recordedText: recorded.ToString());
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 3.5f)));
 
-        await Index.SearchAsync(Generation, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        await Index.SearchAsync(Generation, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
 
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
         Assert.Equal(new LexicalEncoder().EncodeQuery("red mugs").Indices, query.Query.Nearest.Sparse.Indices);
@@ -319,7 +319,7 @@ public sealed class QdrantLexicalRequestTests : IDisposable
         CollectionInfo(withLexical: true, recordedJson: "{ \"k1\": \"not a number\" }");
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 3.5f)));
 
-        await Index.SearchAsync(Generation, new VectorQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
+        await Index.SearchAsync(Generation, new ProductQuery([]) { Mode = SearchMode.Lexical, Text = "red mugs" }, Token);
 
         Assert.Single(_log.Entries, e => e.Level == LogLevel.Warning && e.Id.Id == 2016);
     }

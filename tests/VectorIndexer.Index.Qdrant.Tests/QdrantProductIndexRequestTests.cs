@@ -170,7 +170,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p1", 0.9f), ("p2", 0.8f)));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], ProductFilter.Equal(ProductSchema.Brand, "Acme"), Limit: 5), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], ProductFilter.Equal(ProductSchema.Brand, "Acme"), Limit: 5), Token)).Hits;
 
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
         Assert.Equal(Live, query.CollectionName);
@@ -191,7 +191,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
         string[] inQdrantOrder = ["e", "d", "c", "b", "a"];
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", q => Scored([.. inQdrantOrder.Take((int)q.Limit).Select(id => (id, 0.5f))]));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], Limit: 2), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], Limit: 2), Token)).Hits;
 
         Assert.Equal(["a", "b"], hits.Select(h => h.Product.Id));
         Assert.Equal([3ul, 6ul], _qdrant.Requests<QueryPoints>("qdrant.Points/Query").Select(q => q.Limit));
@@ -202,7 +202,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("b", 0.9f), ("a", 0.9f), ("c", 0.1f)));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], Limit: 3), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], Limit: 3), Token)).Hits;
 
         Assert.Equal(["a", "b", "c"], hits.Select(h => h.Product.Id));
         Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
@@ -213,7 +213,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("a", 0.8f), ("b", 0.5f)));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], ScoreThreshold: 0.5f), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], ScoreThreshold: 0.5f), Token)).Hits;
 
         var sent = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query")).ScoreThreshold;
         Assert.InRange(sent, 0.4999f, 0.5f);
@@ -228,7 +228,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
             .On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("a", 0.9f), ("b", 0.8f), ("c", 0.7f)))
             .On<GetPoints, GetResponse>("qdrant.Points/Get", g => Retrieved([.. g.Ids.Select(id => IdsByPoint[id.Uuid])]));
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], Limit: 2, Offset: 1), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], Limit: 2, Offset: 1), Token)).Hits;
 
         var query = Assert.Single(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
         Assert.Equal(4ul, query.Limit);
@@ -245,7 +245,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         AliasOn(GenerationA);
 
-        var hits = await Index.SearchAsync(null, new VectorQuery([1f, 0f], ProductFilter.Or()), Token);
+        var hits = (await Index.SearchAsync(null, new ProductQuery([1f, 0f], ProductFilter.Or()), Token)).Hits;
         var count = await Index.CountAsync(null, ProductFilter.And(ProductFilter.Or()), Token);
 
         Assert.Empty(hits);
@@ -259,7 +259,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         AliasOn(null);
 
-        await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new VectorQuery([1f, 0f], ProductFilter.Or()), Token));
+        await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new ProductQuery([1f, 0f], ProductFilter.Or()), Token));
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.Fail("qdrant.Points/Query", StatusCode.NotFound, "Not found: Collection `shop-live` doesn't exist!");
 
-        var ex = await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new VectorQuery([1f, 0f]), Token));
+        var ex = await Assert.ThrowsAsync<GenerationNotFoundException>(() => Index.SearchAsync(null, new ProductQuery([1f, 0f]), Token));
 
         Assert.Contains("live", ex.Message, StringComparison.Ordinal);
         Assert.IsType<RpcException>(ex.InnerException);
@@ -278,7 +278,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.Fail("qdrant.Points/Query", StatusCode.InvalidArgument, "Wrong input: Vector dimension error: expected dim: 8, got 12");
 
-        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => Index.SearchAsync(GenerationA, new VectorQuery(new float[12]), Token));
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(() => Index.SearchAsync(GenerationA, new ProductQuery(new float[12]), Token));
 
         Assert.Contains("expected dim: 8, got 12", ex.Message, StringComparison.Ordinal);
     }
@@ -290,7 +290,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.Fail("qdrant.Points/Query", status, "Must provide an API key");
 
-        var ex = await Assert.ThrowsAsync<QdrantIndexException>(() => Index.SearchAsync(null, new VectorQuery([1f, 0f]), Token));
+        var ex = await Assert.ThrowsAsync<QdrantIndexException>(() => Index.SearchAsync(null, new ProductQuery([1f, 0f]), Token));
 
         Assert.Contains("Index:Qdrant:ApiKey", ex.Message, StringComparison.Ordinal);
     }
@@ -303,7 +303,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
             .On<GetPoints, GetResponse>("qdrant.Points/Get", _ => Retrieved("p1"))
             .On<QueryPoints, QueryResponse>("qdrant.Points/Query", _ => Scored(("p2", 0.7f)));
 
-        var hits = await Index.SimilarAsync(null, "p1", ProductFilter.Equal(ProductSchema.Color, "red"), cancellationToken: Token);
+        var hits = (await Index.SearchAsync(null, ProductQuery.Similar("p1", ProductFilter.Equal(ProductSchema.Color, "red")), Token)).Hits;
 
         var check = Assert.Single(_qdrant.Requests<GetPoints>("qdrant.Points/Get"));
         Assert.False(check.WithVectors.Enable);
@@ -320,7 +320,7 @@ public sealed class QdrantProductIndexRequestTests : IDisposable
     {
         _qdrant.On<GetPoints, GetResponse>("qdrant.Points/Get", _ => Retrieved());
 
-        Assert.Empty(await Index.SimilarAsync(null, "nope", cancellationToken: Token));
+        Assert.Empty((await Index.SearchAsync(null, ProductQuery.Similar("nope"), Token)).Hits);
         Assert.Empty(_qdrant.Requests<QueryPoints>("qdrant.Points/Query"));
     }
 

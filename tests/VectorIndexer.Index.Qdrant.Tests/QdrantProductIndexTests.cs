@@ -45,18 +45,18 @@ public sealed class QdrantProductIndexTests : IDisposable
     [InlineData("other-20261128023000-01234567")]
     public async Task DataCalls_OnANameThatIsNotAGenerationOfThisIndex_ThrowGenerationNotFound_WithoutCallingQdrant(string name)
     {
-        await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.SearchAsync(name, new VectorQuery([1f]), Token));
+        await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.SearchAsync(name, new ProductQuery([1f]), Token));
         await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.GetAsync(name, "p1", Token));
         await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.CountAsync(name, null, Token));
         await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.DeleteAsync(name, ["p1"], Token));
-        await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.SimilarAsync(name, "p1", cancellationToken: Token));
+        await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.SearchAsync(name, ProductQuery.Similar("p1"), Token));
         await Assert.ThrowsAsync<GenerationNotFoundException>(() => _index.ActivateGenerationAsync(name, Token));
     }
 
     [Fact]
     public async Task Search_WithAnUnknownField_ThrowsFilterValidation_BeforeCallingQdrant()
     {
-        var ex = await Assert.ThrowsAsync<FilterValidationException>(() => _index.SearchAsync(null, new VectorQuery([1f], ProductFilter.Equal("attributes.finish", "matte")), Token));
+        var ex = await Assert.ThrowsAsync<FilterValidationException>(() => _index.SearchAsync(null, new ProductQuery([1f], ProductFilter.Equal("attributes.finish", "matte")), Token));
 
         Assert.Equal("attributes.finish", ex.Field);
     }
@@ -66,8 +66,8 @@ public sealed class QdrantProductIndexTests : IDisposable
     [InlineData(10, -1)]
     public async Task Search_WithABadPage_ThrowsArgumentOutOfRange(int limit, int offset)
     {
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _index.SearchAsync(null, new VectorQuery([1f], Limit: limit, Offset: offset), Token));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _index.SimilarAsync(null, "p1", limit: limit, offset: offset, cancellationToken: Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _index.SearchAsync(null, new ProductQuery([1f], Limit: limit, Offset: offset), Token));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _index.SearchAsync(null, ProductQuery.Similar("p1", limit: limit, offset: offset), Token));
     }
 
     [Fact]

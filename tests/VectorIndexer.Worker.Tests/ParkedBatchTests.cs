@@ -32,7 +32,7 @@ public sealed class ParkedBatchTests(EmbedderFixture fixture) : IDisposable
 
         var goodStatus = (await _harness.Statuses.GetAsync("job-good", Token))!;
         Assert.Equal(JobState.Succeeded, goodStatus.State);
-        var hits = await _harness.Index.SearchAsync(null, new VectorQuery((await _harness.Embedder.EmbedAsync(["cordless drill"], Token))[0], Limit: 1), Token);
+        var hits = (await _harness.Index.SearchAsync(null, new ProductQuery((await _harness.Embedder.EmbedAsync(["cordless drill"], Token))[0], Limit: 1), Token)).Hits;
         Assert.Equal("good-1", Assert.Single(hits).Product.Id);
 
         var parked = (await _harness.Batches.GetAsync(bad.Id, Token))!;

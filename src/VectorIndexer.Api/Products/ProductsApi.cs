@@ -67,7 +67,7 @@ public static class ProductsApi
             return UnknownProduct(id);
         }
 
-        var hits = await index.SimilarAsync(live.Name, id, filter, k ?? 10, offset ?? 0, cancellationToken).ConfigureAwait(false);
+        var hits = (await index.SearchAsync(live.Name, ProductQuery.Similar(id, filter, limit: k ?? 10, offset: offset ?? 0), cancellationToken).ConfigureAwait(false)).Hits;
         return TypedResults.Ok(new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, live.Model.Name, live.Name));
     }
 

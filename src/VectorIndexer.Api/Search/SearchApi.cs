@@ -118,8 +118,8 @@ public static class SearchApi
         var vector = search.Mode == SearchMode.Lexical ? [] : await embedder.EmbedQueryAsync(text, cancellationToken).ConfigureAwait(false);
         var embedMs = search.Mode == SearchMode.Lexical ? 0 : time.GetElapsedTime(embedStarted).TotalMilliseconds;
         var searchStarted = time.GetTimestamp();
-        var query = new VectorQuery(vector, search.Filter, search.K, search.Offset, search.ScoreThreshold) { Mode = search.Mode, Text = text, Fusion = search.Fusion };
-        var hits = await index.SearchAsync(live.Name, query, cancellationToken).ConfigureAwait(false);
+        var query = new ProductQuery(vector, search.Filter, search.K, search.Offset, search.ScoreThreshold) { Mode = search.Mode, Text = text, Fusion = search.Fusion };
+        var hits = (await index.SearchAsync(live.Name, query, cancellationToken).ConfigureAwait(false)).Hits;
         var searchMs = time.GetElapsedTime(searchStarted).TotalMilliseconds;
         response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"embed;dur={embedMs:0.###}, search;dur={searchMs:0.###}");
         return new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, embedder.ModelName, live.Name)

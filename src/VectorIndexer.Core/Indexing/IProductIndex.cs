@@ -11,13 +11,17 @@ public sealed record IndexRecord(Product Product, float[] Vector, string Content
 /// <summary>A product found by a search, with its score (higher is closer): cosine similarity, BM25F score or fused RRF score, by the search's mode.</summary>
 public sealed record SearchHit(Product Product, float Score);
 
-/// <summary>A search: dense (nearest neighbours of the vector), lexical (BM25F over the text) or both fused.</summary>
-/// <param name="Vector">The query vector; ignored (may be empty) in <see cref="SearchMode.Lexical"/> mode.</param>
+/// <summary>
+/// A search of one generation. The input is one of: a query vector (dense), the query text (lexical),
+/// both (hybrid), or <see cref="SimilarTo"/>, a stored product whose own vector is the query (the
+/// product itself never comes back). Filter, paging and threshold apply to every input.
+/// </summary>
+/// <param name="Vector">The query vector; ignored (may be null or empty) in <see cref="SearchMode.Lexical"/> mode and with <see cref="SimilarTo"/>.</param>
 /// <param name="Filter">Payload condition; null matches everything. In hybrid mode it narrows both halves.</param>
 /// <param name="Limit">How many hits (k), at least 1.</param>
 /// <param name="Offset">Hits to skip, for paging.</param>
-/// <param name="ScoreThreshold">Leave out hits scoring below this: the cosine in dense mode, the BM25F score in lexical mode, the fused RRF score in hybrid mode.</param>
-public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, int Limit = 10, int Offset = 0, float? ScoreThreshold = null)
+/// <param name="ScoreThreshold">Leave out hits scoring below this: the cosine in dense mode and for <see cref="SimilarTo"/>, the BM25F score in lexical mode, the fused RRF score in hybrid mode.</param>
+public sealed record ProductQuery(float[]? Vector, ProductFilter? Filter = null, int Limit = 10, int Offset = 0, float? ScoreThreshold = null)
 {
     /// <summary>How to search; dense unless set.</summary>
     public SearchMode Mode { get; init; } = SearchMode.Dense;
@@ -28,13 +32,30 @@ public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, i
     /// <summary>How hybrid mode fuses the two lists.</summary>
     public FusionSettings Fusion { get; init; } = FusionSettings.Default;
 
-    /// <summary>Checks what the mode needs (a text for lexical and hybrid, valid fusion settings); the index checks the vector against the generation.</summary>
-    /// <exception cref="ArgumentException">Something the mode needs is missing or out of range.</exception>
+    /// <summary>A stored product whose vector is the query ("more like this"); its absence gives no hits. Dense mode only.</summary>
+    public string? SimilarTo { get; init; }
+
+    /// <summary>Products nearest to the stored product <paramref name="productId"/>, itself left out.</summary>
+    public static ProductQuery Similar(string productId, ProductFilter? filter = null, int limit = 10, int offset = 0) =>
+        new(null, filter, limit, offset) { SimilarTo = productId };
+
+    /// <summary>Checks what the input needs (a vector for dense and hybrid, a text for lexical and hybrid, valid fusion settings); the index checks the vector against the generation.</summary>
+    /// <exception cref="ArgumentException">Something the input needs is missing, two inputs are given, or a setting is out of range.</exception>
     public void ThrowIfIncomplete()
     {
         if (!Enum.IsDefined(Mode))
         {
             throw new ArgumentException($"Unknown search mode {(int)Mode}.", nameof(Mode));
+        }
+
+        if (SimilarTo is not null)
+        {
+            if (Mode != SearchMode.Dense || Text is not null || Vector is { Length: > 0 })
+            {
+                throw new ArgumentException("A search similar to a stored product takes no vector, text or mode of its own.", nameof(SimilarTo));
+            }
+
+            return;
         }
 
         if (Mode != SearchMode.Lexical && Vector is null)
@@ -52,6 +73,14 @@ public sealed record VectorQuery(float[] Vector, ProductFilter? Filter = null, i
     }
 }
 
+/// <summary>What a search found: the hits, best first.</summary>
+/// <param name="Hits">The page of hits asked for.</param>
+public sealed record SearchResult(IReadOnlyList<SearchHit> Hits)
+{
+    /// <summary>No hits.</summary>
+    public static SearchResult Empty { get; } = new([]);
+}
+
 /// <summary>What a generation holds vectors of.</summary>
 /// <param name="Name">The embedding model's name.</param>
 /// <param name="Dimensions">Vector length.</param>
@@ -61,13 +90,11 @@ public sealed record IndexModel(string Name, int Dimensions);
 public sealed record IndexGeneration(string Name, IndexModel Model, DateTimeOffset CreatedAt, bool IsLive);
 
 /// <summary>
-/// The product index: vectors and payloads, searched by cosine similarity, narrowed by filters.
-/// Data lives in generations; exactly one is live at a time and serves searches. A rebuild fills a
-/// new generation and switches the live pointer atomically, so searches never see a half-built
-/// index. Every data operation takes a generation name, or null for the live one.
-/// Implementations: the embedded store (default) and Qdrant. One contract test suite runs against both.
+/// The generations of the product index. Data lives in generations; exactly one is live at a time
+/// and serves searches. A rebuild fills a new generation and switches the live pointer atomically,
+/// so searches never see a half-built index.
 /// </summary>
-public interface IProductIndex
+public interface IIndexGenerations
 {
     /// <summary>All generations, the live one marked.</summary>
     Task<IReadOnlyList<IndexGeneration>> ListGenerationsAsync(CancellationToken cancellationToken = default);
@@ -84,7 +111,11 @@ public interface IProductIndex
     /// <summary>Deletes a generation that is not live.</summary>
     /// <exception cref="InvalidOperationException">It is live.</exception>
     Task DropGenerationAsync(string generation, CancellationToken cancellationToken = default);
+}
 
+/// <summary>The records of a generation (a name, or null for the live one): products with their vectors.</summary>
+public interface IProductStore
+{
     /// <summary>Inserts or replaces records by product id; idempotent. Returns once durable.</summary>
     /// <exception cref="ArgumentException">A vector's length differs from the generation's dimensions.</exception>
     Task UpsertAsync(string? generation, IReadOnlyList<IndexRecord> records, CancellationToken cancellationToken = default);
@@ -98,19 +129,35 @@ public interface IProductIndex
     /// <summary>Content hashes of the given products that are present (for skipping unchanged ones).</summary>
     Task<IReadOnlyDictionary<string, string>> GetContentHashesAsync(string? generation, IReadOnlyList<string> productIds, CancellationToken cancellationToken = default);
 
-    /// <summary>
-    /// Best products for the query, best first, ties broken by product id: nearest to the vector
-    /// (dense), best BM25F match of the text (lexical; products without a query term are not
-    /// found), or both fused by weighted RRF (hybrid). The filter narrows every half.
-    /// </summary>
-    Task<IReadOnlyList<SearchHit>> SearchAsync(string? generation, VectorQuery query, CancellationToken cancellationToken = default);
-
-    /// <summary>Products nearest to a stored product, excluding itself; empty when it is unknown.</summary>
-    Task<IReadOnlyList<SearchHit>> SimilarAsync(string? generation, string productId, ProductFilter? filter = null, int limit = 10, int offset = 0, CancellationToken cancellationToken = default);
-
     /// <summary>Records matching the filter (all when null).</summary>
     Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every record of the generation, streamed in pages (memory bounded by a page, not the
+    /// generation). Each record present from the start to the end of the scan comes exactly once;
+    /// one written or deleted meanwhile may or may not.
+    /// </summary>
+    IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Searches of a generation (a name, or null for the live one).</summary>
+public interface IProductSearch
+{
+    /// <summary>
+    /// Best products for the query, best first, ties broken by product id: nearest to the vector
+    /// (dense) or to a stored product (<see cref="ProductQuery.SimilarTo"/>; none when it is
+    /// unknown), best BM25F match of the text (lexical; products without a query term are not
+    /// found), or both fused by weighted RRF (hybrid). The filter narrows every half.
+    /// </summary>
+    Task<SearchResult> SearchAsync(string? generation, ProductQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The product index: generations, their records, and search over them. Implementations: the
+/// embedded store (default) and Qdrant; one class serves all three parts, and one contract test
+/// suite runs against both. Hosts register it under each part too, for code that needs only one.
+/// </summary>
+public interface IProductIndex : IIndexGenerations, IProductStore, IProductSearch;
 
 /// <summary>No generation is live yet, or the named one does not exist.</summary>
 public sealed class GenerationNotFoundException : Exception

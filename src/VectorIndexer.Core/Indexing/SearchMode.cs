@@ -3,10 +3,10 @@ namespace VectorIndexer.Core.Indexing;
 /// <summary>How a search finds products.</summary>
 public enum SearchMode
 {
-    /// <summary>Cosine similarity of the query's embedding (<see cref="VectorQuery.Vector"/>).</summary>
+    /// <summary>Cosine similarity of the query's embedding (<see cref="ProductQuery.Vector"/>).</summary>
     Dense,
 
-    /// <summary>BM25F over the query's terms (<see cref="VectorQuery.Text"/>); the vector is not used.</summary>
+    /// <summary>BM25F over the query's terms (<see cref="ProductQuery.Text"/>); the vector is not used.</summary>
     Lexical,
 
     /// <summary>Both, each narrowed by the filter, fused as <see cref="FusionSettings"/> says (weighted RRF by default).</summary>

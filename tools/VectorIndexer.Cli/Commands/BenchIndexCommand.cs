@@ -135,9 +135,9 @@ internal static class BenchIndexCommand
         var latencies = new double[settings.Queries];
         for (var i = -WarmUpQueries; i < settings.Queries; i++)
         {
-            var query = new VectorQuery(RandomUnitVector(random, settings.Dimensions), filter(random), Limit: 10);
+            var query = new ProductQuery(RandomUnitVector(random, settings.Dimensions), filter(random), Limit: 10);
             var stopwatch = Stopwatch.StartNew();
-            var hits = await index.SearchAsync(null, query, cancellationToken);
+            var hits = (await index.SearchAsync(null, query, cancellationToken)).Hits;
             var elapsed = stopwatch.Elapsed.TotalMilliseconds;
             if (hits.Count == 0)
             {
