@@ -1,0 +1,57 @@
+using System.Text.Json;
+using VectorIndexer.Embedding;
+using VectorIndexer.Training.Bert;
+
+namespace VectorIndexer.Training;
+
+/// <summary>
+/// Writes a fine-tuned model as a model folder <c>Embedding:ModelPath</c> takes: <c>model.onnx</c>
+/// (the base graph with the trained weights), the base <c>vocab.txt</c>, and <c>model.json</c> with
+/// the base model's settings plus a <c>fineTuning</c> record of the base, the data, the settings and
+/// the metrics. The folder is written beside its place and moved there whole, and an existing folder
+/// is never replaced: a model that may be serving is not overwritten.
+/// </summary>
+public static class FineTunedModelFolder
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Writes the folder <paramref name="directory"/>; fails with <see cref="IOException"/> when it exists and is not empty.</summary>
+    public static void Write(string directory, BertGraph graph, BertEncoder encoder, EmbeddingModel baseModel, object fineTuning)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(baseModel);
+        var target = Path.GetFullPath(directory);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            throw new IOException($"'{target}' already exists and is not empty; write the model to a new folder (a model folder may be serving and is never overwritten).");
+        }
+
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(temporary);
+        try
+        {
+            graph.WriteModel(Path.Combine(temporary, "model.onnx"), encoder.ExportWeights());
+            File.Copy(baseModel.VocabPath, Path.Combine(temporary, "vocab.txt"));
+            var config = baseModel.Config with { Name = Path.GetFileName(target) };
+            var json = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
+            json["fineTuning"] = JsonSerializer.SerializeToNode(fineTuning, Json);
+            File.WriteAllText(Path.Combine(temporary, "model.json"), json.ToJsonString(Json));
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target);
+            }
+
+            Directory.Move(temporary, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using VectorIndexer.Core;
+using VectorIndexer.Evaluation;
+
+namespace VectorIndexer.Training;
+
+/// <summary>One training example: a query and a product that answers it, and optionally one that does not.</summary>
+/// <param name="QueryKey">Groups the pairs of one query: the validation split and the batches go by it.</param>
+/// <param name="Query">The query text (embedded with the model's query prefix).</param>
+/// <param name="ProductId">The answering product; a batch never holds it twice, so it is never its own negative.</param>
+/// <param name="Document">The product's text as the index embeds it (self-supervised pairs: without its title).</param>
+/// <param name="Negative">A product text judged irrelevant to the query, or null.</param>
+public sealed record TrainingPair(string QueryKey, string Query, string ProductId, string Document, string? Negative = null);
+
+/// <summary>A query held out for validation and what is judged relevant to it.</summary>
+public sealed record ValidationQuery(string Text, IReadOnlyDictionary<string, double> Judged);
+
+/// <summary>What a run trains on: pairs, the catalogue they come from (validation ranks all of it) and a description for model.json.</summary>
+/// <param name="Pairs">The training pairs.</param>
+/// <param name="Catalogue">Every product's text by id.</param>
+/// <param name="Source">What the pairs were made from, for model.json.</param>
+/// <param name="Judged">Graded judgements by query key, where the data has them; validation of other queries counts their pairs' products as relevant (gain 1).</param>
+public sealed record TrainingData(IReadOnlyList<TrainingPair> Pairs, IReadOnlyDictionary<string, string> Catalogue, string Source, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? Judged = null)
+{
+    /// <summary>What validation counts as relevant to the query of <paramref name="queryKey"/>.</summary>
+    public IReadOnlyDictionary<string, double> JudgedFor(string queryKey) =>
+        Judged is not null && Judged.TryGetValue(queryKey, out var judged)
+            ? judged
+            : Pairs.Where(p => p.QueryKey == queryKey).Select(p => p.ProductId).Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => 1.0, StringComparer.Ordinal);
+}
+
+/// <summary>Builds <see cref="TrainingData"/> from the formats the project reads: judged queries, click logs, or the catalogue alone.</summary>
+public static class TrainingDataSources
+{
+    /// <summary>
+    /// Judged queries (<c>queries.tsv</c> + <c>qrels.tsv</c>, as <c>eval</c> reads them): every
+    /// product with gain ≥ <paramref name="minimumGain"/> is a positive; with gain 0 it is a hard
+    /// negative of that query. Judgements of products not in the catalogue are skipped.
+    /// </summary>
+    public static TrainingData FromJudgements(IReadOnlyList<Product> products, ProductTextComposer composer, IReadOnlyList<EvaluationQuery> queries, RelevanceJudgements judgements, double minimumGain = 2, string source = "judgements")
+    {
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentNullException.ThrowIfNull(judgements);
+        var catalogue = Texts(products, composer);
+        var pairs = new List<TrainingPair>();
+        foreach (var query in queries)
+        {
+            var judged = judgements.For(query.Id);
+            var negatives = judged.Where(j => j.Value <= 0 && catalogue.ContainsKey(j.Key)).Select(j => j.Key).Order(StringComparer.Ordinal).ToArray();
+            var n = 0;
+            foreach (var (productId, gain) in judged.OrderBy(j => j.Key, StringComparer.Ordinal))
+            {
+                if (gain >= minimumGain && catalogue.TryGetValue(productId, out var text))
+                {
+                    var negative = negatives.Length == 0 ? null : catalogue[negatives[n++ % negatives.Length]];
+                    pairs.Add(new TrainingPair(query.Id, query.Text, productId, text, negative));
+                }
+            }
+        }
+
+        return new TrainingData(pairs, catalogue, source, judgements.ByQuery);
+    }
+
+    /// <summary>
+    /// A click log: rows of query, product id and clicks (a header names the columns
+    /// <c>query</c>, <c>product_id</c>, <c>clicks</c>; tab- or comma-separated). Each (query, product)
+    /// with at least one click is a positive; errors name the file and line.
+    /// </summary>
+    public static async Task<TrainingData> FromClicksAsync(IReadOnlyList<Product> products, ProductTextComposer composer, string path, CancellationToken cancellationToken = default)
+    {
+        var catalogue = Texts(products, composer);
+        var lines = await File.ReadAllLinesAsync(path, cancellationToken);
+        if (lines.Length == 0)
+        {
+            throw new InvalidDataException($"{path}: the click log is empty; it needs a header row naming query, product_id and clicks.");
+        }
+
+        var separator = lines[0].Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
+        var header = lines[0].Split(separator).Select(h => h.Trim()).ToArray();
+        int Column(string name) => Array.IndexOf(header, name) is var i and >= 0
+            ? i
+            : throw new InvalidDataException($"{path}:1: no '{name}' column (the header has {string.Join(", ", header)}).");
+        var (queryColumn, productColumn, clicksColumn) = (Column("query"), Column("product_id"), Column("clicks"));
+        var clicks = new Dictionary<(string Query, string Product), long>();
+        for (var i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0)
+            {
+                continue;
+            }
+
+            var fields = lines[i].Split(separator);
+            if (fields.Length < header.Length)
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: {fields.Length} fields where the header has {header.Length}.");
+            }
+
+            var query = fields[queryColumn].Trim();
+            var product = fields[productColumn].Trim();
+            if (query.Length == 0 || product.Length == 0)
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: the query or the product id is empty.");
+            }
+
+            if (!long.TryParse(fields[clicksColumn].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) || count < 0)
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: clicks must be a whole number of 0 or more, not '{fields[clicksColumn]}'.");
+            }
+
+            clicks[(query, product)] = clicks.GetValueOrDefault((query, product)) + count;
+        }
+
+        var pairs = clicks
+            .Where(c => c.Value > 0 && catalogue.ContainsKey(c.Key.Product))
+            .OrderBy(c => c.Key.Query, StringComparer.Ordinal).ThenBy(c => c.Key.Product, StringComparer.Ordinal)
+            .Select(c => new TrainingPair(c.Key.Query, c.Key.Query, c.Key.Product, catalogue[c.Key.Product]))
+            .ToList();
+        return new TrainingData(pairs, catalogue, $"clicks {Path.GetFileName(path)}");
+    }
+
+    /// <summary>
+    /// Self-supervised pairs for a catalogue with neither judgements nor clicks: each product's
+    /// title is the query, the rest of its text the document.
+    /// </summary>
+    public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions)
+    {
+        ArgumentNullException.ThrowIfNull(textOptions);
+        var catalogue = Texts(products, composer);
+        var withoutTitle = new ProductTextComposer(new ProductTextOptions
+        {
+            Fields = [.. textOptions.EffectiveFields.Where(f => f != ProductTextField.Title)],
+            CategorySeparator = textOptions.CategorySeparator,
+            MaxCharacters = textOptions.MaxCharacters,
+        });
+        var pairs = new List<TrainingPair>();
+        foreach (var product in products)
+        {
+            var rest = withoutTitle.Compose(product);
+            if (!string.IsNullOrWhiteSpace(product.Title) && !string.IsNullOrWhiteSpace(rest))
+            {
+                pairs.Add(new TrainingPair(product.Id, product.Title, product.Id, rest));
+            }
+        }
+
+        return new TrainingData(pairs, catalogue, "self-supervised (title to the rest of the product text)");
+    }
+
+    private static Dictionary<string, string> Texts(IReadOnlyList<Product> products, ProductTextComposer composer)
+    {
+        ArgumentNullException.ThrowIfNull(products);
+        ArgumentNullException.ThrowIfNull(composer);
+        var texts = new Dictionary<string, string>(products.Count, StringComparer.Ordinal);
+        foreach (var product in products)
+        {
+            texts[product.Id] = composer.Compose(product);
+        }
+
+        return texts;
+    }
+}
