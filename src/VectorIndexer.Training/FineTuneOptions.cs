@@ -40,6 +40,13 @@ public sealed record FineTuneOptions
     /// <summary>Share of the queries held out to score each epoch (nDCG@10) for early stopping; 0 turns validation off.</summary>
     public double ValidationFraction { get; init; } = 0.1;
 
+    /// <summary>
+    /// Validation ranks the products judged for the held-out queries among this many others drawn
+    /// (seeded) from the catalogue, so that scoring an epoch costs seconds, not a whole-catalogue
+    /// embedding; 0 ranks the whole catalogue. Only early stopping uses this score: report with eval.
+    /// </summary>
+    public int ValidationCatalogueSample { get; init; } = 1000;
+
     /// <summary>Epochs without a better validation nDCG@10 before the run stops; the best epoch's weights are kept.</summary>
     public int Patience { get; init; } = 1;
 
@@ -73,6 +80,7 @@ public sealed record FineTuneOptions
         Require(Dropout is >= 0 and < 1, nameof(Dropout), "must be at least 0 and below 1");
         Require(MaxGradientNorm > 0, nameof(MaxGradientNorm), "must be above 0");
         Require(ValidationFraction is >= 0 and < 1, nameof(ValidationFraction), "must be at least 0 and below 1");
+        Require(ValidationCatalogueSample >= 0, nameof(ValidationCatalogueSample), "must be 0 (the whole catalogue) or more");
         Require(Patience >= 1, nameof(Patience), "must be at least 1");
         Require(CheckpointEvery >= 1, nameof(CheckpointEvery), "must be at least 1");
         Require(Threads >= 0, nameof(Threads), "must be 0 (one per core) or more");

@@ -242,11 +242,11 @@ public sealed class FineTuner
         }
     }
 
-    /// <summary>Mean nDCG@10 of the validation queries, each ranking the whole catalogue by cosine.</summary>
+    /// <summary>Mean nDCG@10 of the validation queries, each ranking the validation pool by cosine.</summary>
     private double Validate(TrainingData data, List<(string Text, IReadOnlyDictionary<string, double> Judged)> validation, CancellationToken cancellationToken)
     {
         var embedder = new TorchEmbedder(_encoder, _tokenizer, _config, _options.MaxLength, _encoder.Weights.Values.First().device);
-        var ids = data.Catalogue.Keys.Order(StringComparer.Ordinal).ToArray();
+        var ids = ValidationPool(data, validation);
         var documents = embedder.Embed([.. ids.Select(id => data.Catalogue[id])], EmbeddingPurpose.Document, 64, cancellationToken);
         var queries = embedder.Embed([.. validation.Select(v => v.Text)], EmbeddingPurpose.Query, 64, cancellationToken);
         var total = 0.0;
@@ -263,6 +263,21 @@ public sealed class FineTuner
         }
 
         return total / queries.Length;
+    }
+
+    /// <summary>The products validation ranks: every product judged for a held-out query, plus a seeded sample of the rest.</summary>
+    private string[] ValidationPool(TrainingData data, List<(string Text, IReadOnlyDictionary<string, double> Judged)> validation)
+    {
+        var all = data.Catalogue.Keys.Order(StringComparer.Ordinal).ToArray();
+        if (_options.ValidationCatalogueSample == 0)
+        {
+            return all;
+        }
+
+        var judged = validation.SelectMany(v => v.Judged.Keys).Where(data.Catalogue.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        var others = all.Where(id => !judged.Contains(id)).ToArray();
+        new Random(_options.Seed).Shuffle(others);
+        return [.. judged.Concat(others.Take(_options.ValidationCatalogueSample)).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Holds out a seeded share of the query keys (at least one when the share is above 0 and there are two or more).</summary>

@@ -7,6 +7,8 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
     BenchCommand.Create(),
     EvalCommand.Create(),
     QuantizeCommand.Create(),
+    FinetuneCommand.Create(),
+    CompareCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

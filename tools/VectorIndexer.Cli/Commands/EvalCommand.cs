@@ -54,6 +54,7 @@ internal static class EvalCommand
         var fieldLengths = new Option<string?>("--field-lengths") { Description = "Lexical: average field lengths in terms, e.g. title=20,bullets=120." };
         var folds = new Option<int>("--folds") { Description = "Folds of the queries for --grid and the per-fold report (2-20, default 5).", DefaultValueFactory = _ => 5 };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0).", DefaultValueFactory = _ => 0 };
+        var onlyFold = new Option<int?>("--only-fold") { Description = "Evaluate only the queries of this fold (1..folds, by --folds and --fold-seed): the queries a model trained with finetune --exclude-fold of the same fold never saw." };
         var grid = new Option<string?>("--grid") { Description = "Settings to choose among by cross-validation, e.g. \"rrf-k=20,60,100;dense-weight=0.5,1,2\" (keys: mode, fusion, rrf-k, dense-weight, lexical-weight, name-weight, fusion-depth, and the lexical stop-words=on|off, stemming=on|off, k1, b, each of which rebuilds the lexical index from the cached vectors); the other options give the starting setting, listed first (ties go to it). Each fold is scored with the setting chosen on the other folds." };
         var baseline = new Option<string?>("--baseline") { Description = "Compare with a baseline by a paired bootstrap 95 % interval: settings such as \"mode=dense\" (over the other options) or a per-query CSV saved with --per-query. Default with --grid: the starting setting." };
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
@@ -61,7 +62,7 @@ internal static class EvalCommand
         {
             products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
             fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, keepStopWords, fieldWeights, fieldLengths, timeRounds,
-            folds, foldSeed, grid, baseline,
+            folds, foldSeed, onlyFold, grid, baseline,
         };
         engine.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -104,7 +105,18 @@ internal static class EvalCommand
                 var queryColumnNames = result.GetValue(queryColumns) is [var qid, var qtext] ? new QueryColumns(qid, qtext) : new QueryColumns();
                 var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
 
-                var evalQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
+                IReadOnlyList<EvaluationQuery> evalQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
+                if (result.GetValue(onlyFold) is { } heldOutFold)
+                {
+                    if (heldOutFold < 1 || heldOutFold > foldCount)
+                    {
+                        throw new InputException($"--only-fold {heldOutFold}: give a fold from 1 to --folds ({foldCount}).");
+                    }
+
+                    var assigned = CrossValidation.AssignFolds([.. evalQueries.Select(q => q.Id)], foldCount, result.GetValue(foldSeed));
+                    evalQueries = [.. evalQueries.Where((_, i) => assigned[i] == heldOutFold - 1)];
+                }
+
                 var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, evalQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
                 var feedMapping = await ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
                 var catalogue = await ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);
@@ -262,7 +274,7 @@ internal static class EvalCommand
         return command;
     }
 
-    private static async Task<FeedMapping> ReadMappingAsync(string name, CancellationToken cancellationToken)
+    internal static async Task<FeedMapping> ReadMappingAsync(string name, CancellationToken cancellationToken)
     {
         if (FeedMapping.TryGetBuiltIn(name, out var builtIn))
         {
@@ -285,7 +297,7 @@ internal static class EvalCommand
     }
 
     /// <summary>Every valid product of the feed, duplicates left out (the first of an id wins); rejected records are reported on stderr.</summary>
-    private static async Task<List<Product>> ReadCatalogueAsync(string path, FeedMapping mapping, CancellationToken cancellationToken)
+    internal static async Task<List<Product>> ReadCatalogueAsync(string path, FeedMapping mapping, CancellationToken cancellationToken)
     {
         await using var feed = CatalogFeed.Open(path, mapping);
         var catalogue = new List<Product>();

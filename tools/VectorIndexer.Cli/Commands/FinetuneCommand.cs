@@ -1,0 +1,246 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using VectorIndexer.Core;
+using VectorIndexer.Embedding;
+using VectorIndexer.Embedding.Tokenization;
+using VectorIndexer.Evaluation;
+using VectorIndexer.Training;
+using VectorIndexer.Training.Bert;
+
+namespace VectorIndexer.Cli.Commands;
+
+/// <summary><c>finetune</c>: adapts a model to a catalogue and its judged queries, clicks, or the catalogue alone, and writes a model folder.</summary>
+internal static class FinetuneCommand
+{
+    private static readonly JsonSerializerOptions JsonOutput = new(JsonSerializerDefaults.Web);
+
+    public static Command Create()
+    {
+        var defaults = new FineTuneOptions();
+        var baseModel = new Option<string?>("--base") { Description = $"The model to start from: a bundled model ({BundledModel.KeyList}) or a model folder in fp32 (model.onnx, vocab.txt, model.json). Default: {BundledModel.DefaultKey}." };
+        var output = new Option<string>("--out", "-o") { Description = "The model folder to write (model.onnx, vocab.txt, model.json); must not exist yet, or be empty.", Required = true };
+        var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
+        var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
+        var queries = new Option<string?>("--queries") { Description = "Judged queries, tab-separated with a header (as eval reads them). Default: queries-dev.tsv beside the products." };
+        var qrels = new Option<string?>("--qrels") { Description = "Graded judgements, tab-separated with a header. Default: qrels-dev.tsv beside the products." };
+        var queryColumns = new Option<string[]>("--query-columns") { Description = "Column names of the queries file: id and text (default query_id query).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var qrelsColumns = new Option<string[]>("--qrels-columns") { Description = "Column names of the qrels file: query id, product id, gain (default query_id asin gain).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
+        var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
+        var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
+        var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title against the rest of its text." };
+        var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
+        var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
+        var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0, as eval's).", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = $"Passes over the pairs (default {defaults.Epochs}); early stopping on the validation queries may stop sooner.", DefaultValueFactory = _ => defaults.Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = $"Pairs per step, each a negative for the others (default {defaults.BatchSize}); memory grows with it.", DefaultValueFactory = _ => defaults.BatchSize };
+        var learningRate = new Option<double>("--learning-rate") { Description = $"AdamW peak learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
+        var warmup = new Option<double>("--warmup") { Description = $"Share of the steps warming the learning rate up (default {defaults.WarmupFraction}).", DefaultValueFactory = _ => defaults.WarmupFraction };
+        var maxLength = new Option<int>("--max-length") { Description = $"Token limit of the texts while training (default {defaults.MaxLength}).", DefaultValueFactory = _ => defaults.MaxLength };
+        var seed = new Option<int>("--seed") { Description = $"Seed of the shuffle, the validation split and dropout (default {defaults.Seed}); the same seed gives the same model.", DefaultValueFactory = _ => defaults.Seed };
+        var validation = new Option<double>("--validation") { Description = $"Share of the training queries held out for early stopping on their nDCG@10 (default {defaults.ValidationFraction}; 0: off).", DefaultValueFactory = _ => defaults.ValidationFraction };
+        var validationSample = new Option<int>("--validation-sample") { Description = $"Validation ranks the held-out queries' judged products among this many others from the catalogue (default {defaults.ValidationCatalogueSample}; 0: the whole catalogue, slower).", DefaultValueFactory = _ => defaults.ValidationCatalogueSample };
+        var patience = new Option<int>("--patience") { Description = $"Epochs without a validation gain before stopping (default {defaults.Patience}).", DefaultValueFactory = _ => defaults.Patience };
+        var noHardNegatives = new Option<bool>("--no-hard-negatives") { Description = "Judged queries: do not add the products judged irrelevant as extra negatives." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint folder; a run started again with the same data and settings resumes from it. Default: <out>.checkpoint." };
+        var threads = new Option<int>("--threads") { Description = "LibTorch threads (default 0: one per core).", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "Where to train: cpu (this build carries LibTorch for the CPU only).", DefaultValueFactory = _ => "cpu" };
+        var json = new Option<bool>("--json") { Description = "Print the run's record (the fineTuning section of model.json) as JSON to stdout." };
+        var command = new Command(
+            "finetune",
+            "Fine-tune the embedding model on this catalogue: multiple-negatives ranking loss over (query, product) pairs from judged queries, a click log, " +
+            "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
+        {
+            baseModel, output, products, mapping, queries, qrels, queryColumns, qrelsColumns, minGain, clicks, selfSupervised, folds, excludeFold, foldSeed,
+            epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, checkpoint, threads, device, json,
+        };
+        command.SetAction(async (result, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        {
+            if (!string.Equals(result.GetValue(device), "cpu", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InputException($"--device '{result.GetValue(device)}': this build trains on the CPU only (TorchSharp-cpu); the CUDA build of LibTorch is not bundled.");
+            }
+
+            var options = new FineTuneOptions
+            {
+                Epochs = result.GetValue(epochs),
+                BatchSize = result.GetValue(batchSize),
+                LearningRate = result.GetValue(learningRate),
+                WarmupFraction = result.GetValue(warmup),
+                MaxLength = result.GetValue(maxLength),
+                Seed = result.GetValue(seed),
+                ValidationFraction = result.GetValue(validation),
+                Patience = result.GetValue(patience),
+                ValidationCatalogueSample = result.GetValue(validationSample),
+                JudgedHardNegatives = !result.GetValue(noHardNegatives),
+                Threads = result.GetValue(threads),
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InputException($"{OptionName(ex.ParamName)}: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
+
+            var clickLog = result.GetValue(clicks);
+            var fromCatalogue = result.GetValue(selfSupervised);
+            var judged = result.GetValue(queries) is not null || result.GetValue(qrels) is not null;
+            if ((clickLog is not null ? 1 : 0) + (fromCatalogue ? 1 : 0) + (judged ? 1 : 0) > 1)
+            {
+                throw new InputException("Give one source of pairs: --queries/--qrels (judged queries), --clicks, or --self-supervised.");
+            }
+
+            var outDirectory = Path.GetFullPath(result.GetValue(output)!);
+            if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any())
+            {
+                throw new InputException($"--out '{outDirectory}' already exists and is not empty; write the model to a new folder.");
+            }
+
+            var named = result.GetValue(baseModel);
+            var source = named is not null && !Directory.Exists(named) && BundledModel.Find(named) is { } bundled
+                ? EmbeddingModel.Open(null, bundled.Key)
+                : EmbeddingModel.Open(named);
+            var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
+            var feedMapping = await EvalCommand.ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
+            var catalogue = await EvalCommand.ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);
+            var composer = new ProductTextComposer();
+            TrainingData data;
+            object? foldRecord = null;
+            if (clickLog is not null)
+            {
+                data = await TrainingDataSources.FromClicksAsync(catalogue, composer, clickLog, cancellationToken);
+            }
+            else if (fromCatalogue)
+            {
+                data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions());
+            }
+            else
+            {
+                var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
+                var queriesPath = result.GetValue(queries) ?? Path.Combine(dataDirectory, "queries-dev.tsv");
+                var qrelsPath = result.GetValue(qrels) ?? Path.Combine(dataDirectory, "qrels-dev.tsv");
+                var queryColumnNames = result.GetValue(queryColumns) is [var qid, var qtext] ? new QueryColumns(qid, qtext) : new QueryColumns();
+                var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
+                IReadOnlyList<EvaluationQuery> judgedQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
+                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, judgedQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
+                if (result.GetValue(excludeFold) is { } fold)
+                {
+                    var k = result.GetValue(folds);
+                    if (k < 2 || fold < 1 || fold > k)
+                    {
+                        throw new InputException($"--exclude-fold {fold}: give a fold from 1 to --folds ({k}), and --folds of 2 or more.");
+                    }
+
+                    var assigned = CrossValidation.AssignFolds([.. judgedQueries.Select(q => q.Id)], k, result.GetValue(foldSeed));
+                    var kept = judgedQueries.Where((_, i) => assigned[i] != fold - 1).ToList();
+                    foldRecord = new { folds = k, excludedFold = fold, foldSeed = result.GetValue(foldSeed), excludedQueries = judgedQueries.Count - kept.Count };
+                    judgedQueries = kept;
+                }
+
+                data = TrainingDataSources.FromJudgements(catalogue, composer, judgedQueries, judgements, result.GetValue(minGain), $"judgements {Path.GetFileName(qrelsPath)} (gain >= {result.GetValue(minGain)})");
+            }
+
+            await Console.Error.WriteLineAsync($"finetune: {source.Name} on {data.Pairs.Count} pairs ({data.Source}) from {data.Pairs.Select(p => p.QueryKey).Distinct().Count()} queries, {catalogue.Count} products; " +
+                $"{options.Epochs} epoch(s), batch {options.BatchSize}, learning rate {options.LearningRate}, max length {options.MaxLength}, seed {options.Seed}");
+            var graph = BertGraph.Read(source.OnnxPath);
+            using var encoder = new BertEncoder(graph, source.Config, dropout: options.Dropout);
+            var tokenizer = BertWordPieceTokenizer.FromVocabulary(source.VocabPath, source.Config.LowerCase);
+            var tuner = new FineTuner(encoder, tokenizer, source.Config, options, source.Identity);
+            var checkpointDirectory = result.GetValue(checkpoint) ?? outDirectory + ".checkpoint";
+            var started = Stopwatch.StartNew();
+            FineTuneResult run;
+            try
+            {
+                run = await Task.Run(() => tuner.Train(data, checkpointDirectory, new StderrProgress(), cancellationToken), cancellationToken);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InputException(ex.Message.Split(" (Parameter", 2)[0]);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"stopped; the checkpoint is kept in {checkpointDirectory}: run the same command to resume.");
+                throw;
+            }
+            catch (InvalidOperationException ex) when (ex.Message.Contains("another run", StringComparison.Ordinal))
+            {
+                throw new InputException($"--checkpoint: {ex.Message}");
+            }
+
+            var record = new
+            {
+                baseModel = new { source.Name, source.Identity },
+                data = new { data.Source, products = productsPath, catalogue = catalogue.Count, pairs = run.TrainingPairs, queries = run.TrainingQueries, validationQueries = run.ValidationQueries, fold = foldRecord },
+                settings = options,
+                metrics = new { baseValidationNdcg10 = run.BaseValidationNdcg, bestValidationNdcg10 = run.BestValidationNdcg, run.BestEpoch, epochs = run.Epochs, trainingSeconds = Math.Round(run.TrainingSeconds, 1), run.ResumedFromCheckpoint },
+                createdAt = DateTimeOffset.UtcNow,
+            };
+            FineTunedModelFolder.Write(outDirectory, graph, encoder, source, record);
+            Directory.Delete(checkpointDirectory, recursive: true);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(record, JsonOutput));
+            }
+            else
+            {
+                Console.WriteLine($"{source.Name} -> {outDirectory} in {started.Elapsed.TotalSeconds:0.0} s ({run.TrainingSeconds:0.0} s training)");
+                foreach (var epoch in run.Epochs)
+                {
+                    Console.WriteLine($"  epoch {epoch.Epoch}: {epoch.Steps} steps, mean loss {epoch.MeanLoss:0.0000}{(epoch.ValidationNdcg is { } v ? $", validation nDCG@10 {v:0.0000}" : "")}, {epoch.Seconds:0.0} s");
+                }
+
+                if (run.BaseValidationNdcg is { } before)
+                {
+                    Console.WriteLine($"  validation nDCG@10 over {run.ValidationQueries} held-out queries: base {before:0.0000}, kept (epoch {run.BestEpoch}) {run.BestValidationNdcg:0.0000}");
+                }
+
+                Console.WriteLine($"  serve it: Embedding__ModelPath={outDirectory}, then reindex from the dashboard");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string OptionName(string? setting) => setting switch
+    {
+        nameof(FineTuneOptions.LearningRate) => "--learning-rate",
+        nameof(FineTuneOptions.BatchSize) => "--batch-size",
+        nameof(FineTuneOptions.WarmupFraction) => "--warmup",
+        nameof(FineTuneOptions.MaxLength) => "--max-length",
+        nameof(FineTuneOptions.ValidationFraction) => "--validation",
+        nameof(FineTuneOptions.Epochs) => "--epochs",
+        nameof(FineTuneOptions.Patience) => "--patience",
+        nameof(FineTuneOptions.ValidationCatalogueSample) => "--validation-sample",
+        nameof(FineTuneOptions.Threads) => "--threads",
+        _ => setting ?? "an option",
+    };
+
+    /// <summary>One line on stderr at most every two seconds, and at each phase change.</summary>
+    private sealed class StderrProgress : IProgress<FineTuneProgress>
+    {
+        private readonly Stopwatch _since = Stopwatch.StartNew();
+        private string _phase = "";
+
+        public void Report(FineTuneProgress value)
+        {
+            if (value.Phase == _phase && _since.Elapsed < TimeSpan.FromSeconds(2) && value.Step != value.Steps)
+            {
+                return;
+            }
+
+            _phase = value.Phase;
+            _since.Restart();
+            var line = value.Phase switch
+            {
+                "training" => $"epoch {value.Epoch}/{value.Epochs} step {value.Step}/{value.Steps} loss {value.Loss:0.0000} {value.PairsPerSecond:0.0} pairs/s, about {value.Remaining:hh\\:mm\\:ss} left",
+                "epoch done" when value.ValidationNdcg is { } ndcg => $"epoch {value.Epoch} done: mean loss {value.Loss:0.0000}, validation nDCG@10 {ndcg:0.0000}",
+                "epoch done" => $"epoch {value.Epoch} done: mean loss {value.Loss:0.0000}",
+                _ => $"{value.Phase} (embedding the catalogue with the current weights)",
+            };
+            Console.Error.WriteLine(line);
+        }
+    }
+}
