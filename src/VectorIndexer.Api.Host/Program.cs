@@ -11,6 +11,7 @@ app.UseApiMiddleware();
 app.MapOpenApi();
 app.MapSearchApi().RequirePublicRateLimit();
 app.MapProductsApi().RequirePublicRateLimit();
+app.MapRecommendApi().RequirePublicRateLimit();
 app.MapHealthApi();
 app.MapIndexingApi();
 

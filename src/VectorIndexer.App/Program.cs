@@ -15,6 +15,7 @@ app.UseSearchPage();
 app.MapOpenApi();
 app.MapSearchApi().RequirePublicRateLimit();
 app.MapProductsApi().RequirePublicRateLimit();
+app.MapRecommendApi().RequirePublicRateLimit();
 app.MapHealthApi();
 app.MapIndexingApi();
 app.MapAppStatusApi();

@@ -294,9 +294,12 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
         _schema.Validate(query.Filter);
         ThrowIfDisposed();
         var target = Resolve(generation);
-        return Task.FromResult(new SearchResult(query.SimilarTo is { } productId
-            ? target.Similar(productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
-            : Search(target, query, cancellationToken)));
+        return Task.FromResult(new SearchResult(query switch
+        {
+            { Recommend: { } recommend } => target.Recommend(recommend, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken),
+            { SimilarTo: { } productId } => target.Similar(productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken),
+            _ => Search(target, query, cancellationToken),
+        }));
     }
 
     private static List<SearchHit> Search(MemoryGeneration target, ProductQuery query, CancellationToken cancellationToken)

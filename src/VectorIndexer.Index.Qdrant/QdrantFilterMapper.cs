@@ -62,6 +62,14 @@ public static class QdrantFilterMapper
         return result;
     }
 
+    /// <summary><paramref name="filter"/> with the points <paramref name="excluded"/> left out.</summary>
+    public static Filter Excluding(Filter? filter, IReadOnlyList<Guid> excluded)
+    {
+        var result = filter?.Clone() ?? new Filter();
+        result.MustNot.Add(Conditions.HasId(excluded));
+        return result;
+    }
+
     private static Node MapNode(ProductFilter? filter) => filter switch
     {
         null => throw new ArgumentNullException(nameof(filter), "A nested filter is null; validate filters with ProductSchema.Validate first."),

@@ -15,9 +15,12 @@ public partial class QdrantProductIndex
         query.ThrowIfIncomplete();
         ValidatePage(query.Limit, query.Offset);
         _schema.Validate(query.Filter);
-        return new SearchResult(query.SimilarTo is { } productId
-            ? await SimilarToAsync(generation, productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken)
-            : await SearchInputAsync(generation, query, cancellationToken));
+        return new SearchResult(query switch
+        {
+            { Recommend: { } recommend } => await RecommendAsync(generation, recommend, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken),
+            { SimilarTo: { } productId } => await SimilarToAsync(generation, productId, query.Filter, query.Limit, query.Offset, query.ScoreThreshold, cancellationToken),
+            _ => await SearchInputAsync(generation, query, cancellationToken),
+        });
     }
 
     /// <summary>A search by vector, text or both (the query checked).</summary>

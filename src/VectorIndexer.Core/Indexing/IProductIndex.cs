@@ -35,6 +35,17 @@ public sealed record ProductQuery(float[]? Vector, ProductFilter? Filter = null,
     /// <summary>A stored product whose vector is the query ("more like this"); its absence gives no hits. Dense mode only.</summary>
     public string? SimilarTo { get; init; }
 
+    /// <summary>
+    /// Products like the stored <see cref="RecommendInput.Positive"/> ones and unlike the
+    /// <see cref="RecommendInput.Negative"/> ones (none of them among the hits); an unknown id fails
+    /// with <see cref="UnknownProductsException"/>. Dense mode only.
+    /// </summary>
+    public RecommendInput? Recommend { get; init; }
+
+    /// <summary>A recommendation query: products like <paramref name="positive"/>, unlike <paramref name="negative"/>.</summary>
+    public static ProductQuery Recommendation(IReadOnlyList<string> positive, IReadOnlyList<string>? negative = null, RecommendStrategy strategy = RecommendStrategy.Average, ProductFilter? filter = null, int limit = 10, int offset = 0) =>
+        new(null, filter, limit, offset) { Recommend = new RecommendInput(positive, negative ?? [], strategy) };
+
     /// <summary>Products nearest to the stored product <paramref name="productId"/>, itself left out.</summary>
     public static ProductQuery Similar(string productId, ProductFilter? filter = null, int limit = 10, int offset = 0) =>
         new(null, filter, limit, offset) { SimilarTo = productId };
@@ -46,6 +57,17 @@ public sealed record ProductQuery(float[]? Vector, ProductFilter? Filter = null,
         if (!Enum.IsDefined(Mode))
         {
             throw new ArgumentException($"Unknown search mode {(int)Mode}.", nameof(Mode));
+        }
+
+        if (Recommend is not null)
+        {
+            if (SimilarTo is not null || Mode != SearchMode.Dense || Text is not null || Vector is { Length: > 0 })
+            {
+                throw new ArgumentException("A recommendation takes no similar-to product, vector, text or mode of its own.", nameof(Recommend));
+            }
+
+            Recommend.ThrowIfInvalid();
+            return;
         }
 
         if (SimilarTo is not null)
@@ -175,4 +197,79 @@ public sealed class GenerationNotFoundException : Exception
         : base(message, innerException)
     {
     }
+}
+
+/// <summary>How a recommendation scores candidates against its examples (as Qdrant's recommend strategies).</summary>
+public enum RecommendStrategy
+{
+    /// <summary>One query vector, avg(positive) + (avg(positive) − avg(negative)) (avg(positive) without negatives), searched by cosine: Qdrant's average_vector.</summary>
+    Average,
+
+    /// <summary>
+    /// Each candidate is scored by its best positive and its best negative cosine: when the positive
+    /// is higher, s(best positive), otherwise −s(best negative), with s(x) = (x / (1 + |x|) + 1) / 2;
+    /// so anything nearer a negative than every positive ranks below everything nearer a positive.
+    /// Qdrant's best_score.
+    /// </summary>
+    BestScore,
+}
+
+/// <summary>The examples of a recommendation: stored product ids.</summary>
+/// <param name="Positive">Products to find more like (at least one).</param>
+/// <param name="Negative">Products to move away from.</param>
+/// <param name="Strategy">How candidates are scored against the examples.</param>
+public sealed record RecommendInput(IReadOnlyList<string> Positive, IReadOnlyList<string> Negative, RecommendStrategy Strategy = RecommendStrategy.Average)
+{
+    /// <summary>The most example ids one recommendation takes, positive and negative together.</summary>
+    public const int MaxExamples = 50;
+
+    /// <summary>Every example id, positives first.</summary>
+    public IEnumerable<string> All => Positive.Concat(Negative);
+
+    /// <exception cref="ArgumentException">No positive, a blank id, more than <see cref="MaxExamples"/> ids, or an unknown strategy.</exception>
+    public void ThrowIfInvalid()
+    {
+        ArgumentNullException.ThrowIfNull(Positive, nameof(Positive));
+        ArgumentNullException.ThrowIfNull(Negative, nameof(Negative));
+        if (Positive.Count == 0)
+        {
+            throw new ArgumentException("A recommendation needs at least one positive product.", nameof(Positive));
+        }
+
+        if (Positive.Count + Negative.Count > MaxExamples)
+        {
+            throw new ArgumentException($"A recommendation takes at most {MaxExamples} products, positive and negative together, not {Positive.Count + Negative.Count}.", nameof(Positive));
+        }
+
+        if (All.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("A recommendation's product ids must not be empty.", nameof(Positive));
+        }
+
+        if (!Enum.IsDefined(Strategy))
+        {
+            throw new ArgumentException($"Unknown recommend strategy {(int)Strategy}.", nameof(Strategy));
+        }
+    }
+}
+
+/// <summary>Products a query names are not in the generation.</summary>
+public sealed class UnknownProductsException : Exception
+{
+    public UnknownProductsException(IReadOnlyList<string> productIds)
+        : base($"No product with id {string.Join(", ", productIds.Select(id => $"'{id}'"))} in the index.") => ProductIds = productIds;
+
+    public UnknownProductsException()
+        : this([])
+    {
+    }
+
+    public UnknownProductsException(string message)
+        : base(message) => ProductIds = [];
+
+    public UnknownProductsException(string message, Exception innerException)
+        : base(message, innerException) => ProductIds = [];
+
+    /// <summary>The ids not found, in the order given.</summary>
+    public IReadOnlyList<string> ProductIds { get; }
 }
