@@ -7,11 +7,14 @@ const API = {
   search: '/api/search',
   product: (id) => `/api/products/${encodeURIComponent(id)}`,
   similar: (id) => `/api/products/${encodeURIComponent(id)}/similar`,
+  recommend: '/api/recommend',
   status: '/api/app/status',
 };
 const SEARCH_PARAMS = ['q', 'k', 'offset', 'brand', 'category', 'minPrice', 'maxPrice', 'inStock'];
 const SIMILAR_PARAMS = ['k', 'offset'];
 const PAGE_SIZE = 24;
+const OPENED_KEY = 'vectorindexer.opened';  // products opened in this browser session, newest first
+const MAX_OPENED = 10;
 const SUGGESTIONS = [
   'cordless drill',
   'running shoes for women',
@@ -31,10 +34,11 @@ const ui = {
   message: $('message'), messageTitle: $('message-title'), messageText: $('message-text'), suggestions: $('suggestions'),
   banner: $('index-banner'), bannerText: $('index-banner-text'), progress: $('index-progress'),
   similarHeading: $('similar-heading'), similarTitle: $('similar-title'), back: $('back-to-results'),
+  moreLikeThese: $('more-like-these'),
   template: $('card-template'),
 };
 
-let current = null;        // { kind: 'search' | 'similar', params, offset }
+let current = null;        // { kind: 'search' | 'similar' | 'recommend', params, offset }
 let requestSeq = 0;        // answers to older requests are dropped
 let statusTimer = null;
 
@@ -79,8 +83,11 @@ function route() {
   const params = new URLSearchParams(location.search);
   writeForm(params);
   const similar = params.get('similar');
+  showMoreLikeThese();
   if (similar) {
     showSimilar(similar);
+  } else if (params.get('recommend')) {
+    showRecommended();
   } else if (params.get('q')) {
     runSearch(params, 0);
   } else {
@@ -157,7 +164,83 @@ async function runSearch(params, offset) {
   ui.more.hidden = items.length < PAGE_SIZE;
 }
 
+// ---- "more like these": the products opened in this session ----------------------------------
+
+function openedProducts() {
+  try {
+    const ids = JSON.parse(sessionStorage.getItem(OPENED_KEY) || '[]');
+    return Array.isArray(ids) ? ids.filter((id) => typeof id === 'string').slice(0, MAX_OPENED) : [];
+  } catch {
+    return [];
+  }
+}
+
+function rememberOpened(id) {
+  const ids = [id, ...openedProducts().filter((other) => other !== id)].slice(0, MAX_OPENED);
+  try { sessionStorage.setItem(OPENED_KEY, JSON.stringify(ids)); } catch { /* storage off: no history */ }
+  showMoreLikeThese();
+}
+
+function forgetOpened(ids) {
+  const kept = openedProducts().filter((id) => !ids.includes(id));
+  try { sessionStorage.setItem(OPENED_KEY, JSON.stringify(kept)); } catch { /* storage off */ }
+  showMoreLikeThese();
+}
+
+function showMoreLikeThese() {
+  const count = openedProducts().length;
+  ui.moreLikeThese.hidden = count === 0;
+  ui.moreLikeThese.textContent = `More like the ${count} product${count === 1 ? '' : 's'} you opened`;
+}
+
+async function postJson(url, body) {
+  let response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    return { ok: false, status: 0, body: null };
+  }
+  let answer = null;
+  try { answer = await response.json(); } catch { answer = null; }
+  return { ok: response.ok, status: response.status, body: answer };
+}
+
+async function showRecommended(offset = 0) {
+  const seq = ++requestSeq;
+  const positive = openedProducts();
+  current = { kind: 'recommend', offset };
+  if (offset === 0) {
+    clearResults();
+    ui.similarHeading.hidden = false;
+    ui.similarTitle.textContent = `More like the ${positive.length} product${positive.length === 1 ? '' : 's'} you opened`;
+  }
+  if (positive.length === 0) {
+    setSummary('');
+    showMessage('Nothing opened yet', 'Open a few products (Similar products) and come back for more like them.', SUGGESTIONS);
+    ui.more.hidden = true;
+    return;
+  }
+  setSummary('Looking for more like these…');
+  const answer = await postJson(API.recommend, { positive, k: PAGE_SIZE, offset, strategy: 'average' });
+  if (seq !== requestSeq) return;
+  if (!answer.ok && answer.status === 404 && answer.body && Array.isArray(answer.body.productIds)) {
+    forgetOpened(answer.body.productIds);  // gone from the index since they were opened
+    showRecommended(offset);
+    return;
+  }
+  if (!answer.ok) {
+    showError(answer, () => showRecommended(offset));
+    return;
+  }
+  hideMessage();
+  renderItems(answer.body.items);
+  const shown = ui.list.children.length;
+  setSummary(shown ? `${shown} product${shown === 1 ? '' : 's'} like the ones you opened` : 'No more products like these.');
+  ui.more.hidden = answer.body.items.length < PAGE_SIZE;
+}
+
 async function showSimilar(id, offset = 0) {
+  rememberOpened(id);
   const seq = ++requestSeq;
   current = { kind: 'similar', id, offset };
   if (offset === 0) {
@@ -408,12 +491,21 @@ ui.clear.addEventListener('click', () => {
 ui.back.addEventListener('click', () => {
   const params = new URLSearchParams(location.search);
   params.delete('similar');
+  params.delete('recommend');
   navigate(params, false);
+});
+ui.moreLikeThese.addEventListener('click', () => {
+  const params = new URLSearchParams(location.search);
+  params.delete('similar');
+  params.set('recommend', '1');
+  navigate(params, false);
+  window.scrollTo({ top: 0 });
 });
 
 ui.more.addEventListener('click', () => {
   if (!current) return;
   if (current.kind === 'search') runSearch(current.params, current.offset + PAGE_SIZE);
+  else if (current.kind === 'recommend') showRecommended(current.offset + PAGE_SIZE);
   else showSimilar(current.id, current.offset + PAGE_SIZE);
 });
 

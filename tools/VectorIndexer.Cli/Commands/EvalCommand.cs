@@ -106,6 +106,7 @@ internal static class EvalCommand
                 var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
 
                 IReadOnlyList<EvaluationQuery> evalQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
+                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, evalQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
                 if (result.GetValue(onlyFold) is { } heldOutFold)
                 {
                     if (heldOutFold < 1 || heldOutFold > foldCount)
@@ -117,7 +118,6 @@ internal static class EvalCommand
                     evalQueries = [.. evalQueries.Where((_, i) => assigned[i] == heldOutFold - 1)];
                 }
 
-                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, evalQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
                 var feedMapping = await ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
                 var catalogue = await ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);
 
