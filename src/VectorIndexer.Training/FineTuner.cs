@@ -36,7 +36,7 @@ public sealed record FineTuneResult(
 /// batch (plus the judged-irrelevant ones, where given) a negative; cross-entropy over the scaled
 /// cosine similarities. AdamW with linear warm-up and decay, gradient clipping. A share of the
 /// queries is held out and scored (nDCG@10 over the whole catalogue) before training and after each
-/// epoch; the best epoch's weights are kept and the run stops after <see cref="FineTuneOptions.Patience"/>
+/// epoch; the best trained epoch's weights are kept (the base model's score is reported, never fallen back on) and the run stops after <see cref="FineTuneOptions.Patience"/>
 /// epochs without a gain. Checkpoints (weights, optimizer state, position) are written every few
 /// steps to a folder, and a run started again on the same data and settings resumes from there.
 /// The dropout masks are seeded per step, so a run is reproducible, resumed or not.
@@ -102,8 +102,6 @@ public sealed class FineTuner
         {
             progress?.Report(new FineTuneProgress("validating", 0, _options.Epochs, 0, totalSteps, double.NaN, 0, null, null));
             state.BaseValidationNdcg = Validate(data, validation, cancellationToken);
-            state.BestValidationNdcg = state.BaseValidationNdcg;
-            _encoder.save(Path.Combine(checkpointDirectory, BestFile));
             SaveCheckpoint(checkpointDirectory, state, optimizer);
         }
 
@@ -144,7 +142,9 @@ public sealed class FineTuner
                 progress?.Report(new FineTuneProgress("validating", state.Epoch + 1, _options.Epochs, state.GlobalStep, totalSteps, state.EpochLossSum / Math.Max(1, state.StepInEpoch), 0, null, null));
                 score = Validate(data, validation, cancellationToken);
                 _encoder.train();
-                if (score > state.BestValidationNdcg)
+                // The best trained epoch is kept; the base model's score is only reported (with few
+                // held-out queries it is noise to fall back on, and the caller asked for a tuned model).
+                if (state.BestEpoch == 0 || score > state.BestValidationNdcg)
                 {
                     state.BestValidationNdcg = score;
                     state.BestEpoch = state.Epoch + 1;
@@ -170,7 +170,7 @@ public sealed class FineTuner
         }
 
         state.TrainingSeconds += clock.Elapsed.TotalSeconds;
-        if (validation.Count > 0)
+        if (validation.Count > 0 && File.Exists(Path.Combine(checkpointDirectory, BestFile)))
         {
             _encoder.load(Path.Combine(checkpointDirectory, BestFile));
         }

@@ -83,6 +83,17 @@ public sealed partial class SearchPageTests(QuickstartFixture fixture)
         using var similar = await GetJsonAsync($"/api/products/{Uri.EscapeDataString(id)}/similar?" + string.Join('&', similarParams.Select(name => $"{name}={values[name]}")));
         Assert.Equal(24, similar.RootElement.GetProperty("items").GetArrayLength());
 
+        // "More like these": the body the page posts for the products opened in the session.
+        Assert.Contains("recommend: '/api/recommend'", script, StringComparison.Ordinal);
+        Assert.Contains("{ positive, k: PAGE_SIZE, offset, strategy: 'average' }", script, StringComparison.Ordinal);
+        using var body = new StringContent($$"""{"positive":["{{id}}"],"k":24,"offset":0,"strategy":"average"}""", System.Text.Encoding.UTF8, "application/json");
+        using var recommended = await fixture.Client.PostAsync(new Uri("/api/recommend", UriKind.Relative), body, Token);
+        Assert.Equal(HttpStatusCode.OK, recommended.StatusCode);
+        using var recommendedJson = JsonDocument.Parse(await recommended.Content.ReadAsStringAsync(Token));
+        var recommendedIds = recommendedJson.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+        Assert.Equal(24, recommendedIds.Count);
+        Assert.DoesNotContain(id, recommendedIds);
+
         using var status = await GetJsonAsync("/api/app/status");
         foreach (var field in new[] { "phase", "message", "processed", "total", "isFinished" })
         {

@@ -14,10 +14,34 @@ public sealed class ParityTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public async Task TorchEncoder_MatchesOnnxRuntime_On200SampleProducts(string model)
+    public Task TorchEncoder_MatchesOnnxRuntime_On200SampleProducts(string model) =>
+        AssertParityAsync(model, SampleTexts.Documents(200));
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task TorchEncoder_MatchesOnnxRuntime_On200EsciProducts(string model)
+    {
+        Assert.SkipWhen(TestSupport.TestData.EsciDirectory is null, TestSupport.TestData.EsciMissingReason);
+        var ct = TestContext.Current.CancellationToken;
+        var products = new List<Core.Product>();
+        await using (var feed = Catalog.CatalogFeed.Open(TestSupport.TestData.EsciProductsPath!, Catalog.FeedMapping.Esci))
+        {
+            await foreach (var item in feed.ReadAsync(ct))
+            {
+                if (item is Catalog.FeedProduct { Product: var product } && products.Count < 200)
+                {
+                    products.Add(product);
+                }
+            }
+        }
+
+        var composer = new Core.ProductTextComposer();
+        await AssertParityAsync(model, [.. products.Select(composer.Compose)]);
+    }
+
+    private static async Task AssertParityAsync(string model, IReadOnlyList<string> documents)
     {
         var ct = TestContext.Current.CancellationToken;
-        var documents = SampleTexts.Documents(200);
         string[] queries = ["wireless noise cancelling headphones", "running shoes for women", "stainless steel water bottle 1l"];
         using var onnx = new OnnxEmbedder(new EmbeddingOptions { Model = model, Device = EmbeddingDevice.Cpu, Precision = EmbeddingPrecision.Fp32 });
         var expectedDocuments = await onnx.EmbedAsync(documents, EmbeddingPurpose.Document, ct);
