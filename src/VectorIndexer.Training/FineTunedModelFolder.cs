@@ -1,5 +1,5 @@
-using System.Text.Json;
 using VectorIndexer.Embedding;
+using VectorIndexer.Embedding.Quantization;
 using VectorIndexer.Training.Bert;
 
 namespace VectorIndexer.Training;
@@ -13,8 +13,6 @@ namespace VectorIndexer.Training;
 /// </summary>
 public static class FineTunedModelFolder
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>Writes the folder <paramref name="directory"/>; fails with <see cref="IOException"/> when it exists and is not empty.</summary>
     public static void Write(string directory, BertGraph graph, BertEncoder encoder, EmbeddingModel baseModel, object fineTuning)
     {
@@ -35,10 +33,7 @@ public static class FineTunedModelFolder
         {
             graph.WriteModel(Path.Combine(temporary, "model.onnx"), encoder.ExportWeights());
             File.Copy(baseModel.VocabPath, Path.Combine(temporary, "vocab.txt"));
-            var config = baseModel.Config with { Name = Path.GetFileName(target) };
-            var json = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
-            json["fineTuning"] = JsonSerializer.SerializeToNode(fineTuning, Json);
-            File.WriteAllText(Path.Combine(temporary, "model.json"), json.ToJsonString(Json));
+            ModelFolderConfig.Write(Path.Combine(temporary, "model.json"), baseModel.Config with { Name = Path.GetFileName(target) }, "fineTuning", fineTuning);
             if (Directory.Exists(target))
             {
                 Directory.Delete(target);

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using VectorIndexer.Embedding;
+using VectorIndexer.Embedding.Quantization;
 using VectorIndexer.Embedding.Tokenization;
 using VectorIndexer.Evaluation;
 using VectorIndexer.Training.Bert;
@@ -210,12 +211,15 @@ public sealed class FineTuner
 
         var (queryIds, queryMask) = TokenBatch.Encode(_tokenizer, _config, [.. batch.Select(p => p.Query)], EmbeddingPurpose.Query, _options.MaxLength, device);
         var (documentIds, documentMask) = TokenBatch.Encode(_tokenizer, _config, documents, EmbeddingPurpose.Document, _options.MaxLength, device);
-        var queries = F.normalize(_encoder.forward(queryIds, queryMask), p: 2, dim: 1);
-        var products = F.normalize(_encoder.forward(documentIds, documentMask), p: 2, dim: 1);
+        // Cosine similarities: the encoder's output is unit length already when the model normalises.
+        var queries = Unit(_encoder.forward(queryIds, queryMask));
+        var products = Unit(_encoder.forward(documentIds, documentMask));
         var logits = queries.matmul(products.t()) * _options.Scale;
         var labels = arange(batch.Count, dtype: ScalarType.Int64, device: device);
         return F.cross_entropy(logits, labels);
     }
+
+    private Tensor Unit(Tensor vectors) => _config.Normalize ? vectors : F.normalize(vectors, p: 2, dim: 1);
 
     /// <summary>The mean in-batch loss of <paramref name="pairs"/> in evaluation mode (no dropout, no step), in batches as training forms them.</summary>
     public double Loss(IReadOnlyList<TrainingPair> pairs)
@@ -386,9 +390,7 @@ public sealed class FineTuner
         state.OptimizerFile = $"optimizer-{state.GlobalStep}-{state.Epoch}.bin";
         _encoder.save(Path.Combine(directory, state.WeightsFile));
         optimizer.save_state_dict(Path.Combine(directory, state.OptimizerFile));
-        var temporary = Path.Combine(directory, $".{StateFile}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temporary, JsonSerializer.Serialize(state, Json));
-        File.Move(temporary, Path.Combine(directory, StateFile), overwrite: true);
+        AtomicFile.Replace(Path.Combine(directory, StateFile), temporary => File.WriteAllText(temporary, JsonSerializer.Serialize(state, Json)));
         foreach (var old in new[] { oldWeights, oldOptimizer })
         {
             if (old is not null && old != state.WeightsFile && old != state.OptimizerFile)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace VectorIndexer.Embedding.Quantization;
 
@@ -12,8 +11,6 @@ public static class QuantizedModelFolder
 {
     /// <summary>Appended to the source model's name: int8 vectors are not the fp32 model's vectors.</summary>
     public const string NameSuffix = "-int8";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Quantizes <paramref name="source"/> into <paramref name="outputDirectory"/> (created when missing; its three files replaced).</summary>
     /// <exception cref="ModelLoadException">The source model cannot be quantized; the message says why.</exception>
@@ -33,8 +30,10 @@ public static class QuantizedModelFolder
         AtomicFile.Replace(Path.Combine(output, "vocab.txt"), temporary => File.Copy(source.VocabPath, temporary));
 
         var config = source.Config with { Name = NameFor(source.Name, report.Excluded) };
-        var json = JsonSerializer.SerializeToNode(config, Json)!.AsObject();
-        json["quantization"] = JsonSerializer.SerializeToNode(
+        ModelFolderConfig.Write(
+            Path.Combine(output, "model.json"),
+            config,
+            "quantization",
             new QuantizationRecord(
                 source.Name,
                 "model.onnx",
@@ -43,9 +42,7 @@ public static class QuantizedModelFolder
                 Int8Quantizer.Method,
                 [.. options.Exclude],
                 [.. report.Excluded.Select(l => l.Label)],
-                report.Quantized.Count),
-            Json);
-        AtomicFile.Replace(Path.Combine(output, "model.json"), temporary => File.WriteAllText(temporary, json.ToJsonString(Json) + "\n"));
+                report.Quantized.Count));
         return report;
     }
 

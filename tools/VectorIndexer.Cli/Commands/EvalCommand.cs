@@ -23,10 +23,9 @@ internal static class EvalCommand
 
     public static Command Create()
     {
+        var judged = new JudgedQueryOptions();
         var engine = new EngineOptions();
         var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
-        var queries = new Option<string?>("--queries") { Description = "Queries, tab-separated with a header. Default: queries-dev.tsv beside the products." };
-        var qrels = new Option<string?>("--qrels") { Description = "Graded judgements, tab-separated with a header. Default: qrels-dev.tsv beside the products." };
         var mode = new Option<string>("--mode") { Description = "Retrieval mode: dense (embeddings), lexical (BM25F) or hybrid (both, fused by weighted RRF).", DefaultValueFactory = _ => "dense" };
         mode.AcceptOnlyFromAmong(Modes);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the metrics to stdout (progress goes to stderr)." };
@@ -34,8 +33,6 @@ internal static class EvalCommand
         var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
         var cache = new Option<string?>("--cache") { Description = "Embedding cache folder. Default: artifacts/cache/embeddings under the repository root." };
         var noCache = new Option<bool>("--no-cache") { Description = "Embed every product, neither reading nor writing the cache." };
-        var queryColumns = new Option<string[]>("--query-columns") { Description = "Column names of the queries file: id and text (default query_id query).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
-        var qrelsColumns = new Option<string[]>("--qrels-columns") { Description = "Column names of the qrels file: query id, product id, gain (default query_id asin gain).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
         var defaults = FusionSettings.Default;
         var rrfK = new Option<int>("--rrf-k") { Description = $"Hybrid: the RRF rank constant k (default {defaults.K}).", DefaultValueFactory = _ => defaults.K };
         var denseWeight = new Option<float>("--dense-weight") { Description = $"Hybrid: weight of the dense list (default {defaults.DenseWeight}).", DefaultValueFactory = _ => defaults.DenseWeight };
@@ -60,11 +57,15 @@ internal static class EvalCommand
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
-            products, queries, qrels, mode, json, perQuery, mapping, cache, noCache, queryColumns, qrelsColumns,
+            products, mode, json, perQuery, mapping, cache, noCache,
             fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, keepStopWords, fieldWeights, fieldLengths, timeRounds,
             folds, foldSeed, onlyFold, grid, baseline,
         };
         engine.AddTo(command);
+        foreach (var option in judged.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (result, cancellationToken) =>
         {
             using var loggers = engine.CreateLoggerFactory(result);
@@ -99,14 +100,7 @@ internal static class EvalCommand
                 }
 
                 var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
-                var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
-                var queriesPath = result.GetValue(queries) ?? Path.Combine(dataDirectory, "queries-dev.tsv");
-                var qrelsPath = result.GetValue(qrels) ?? Path.Combine(dataDirectory, "qrels-dev.tsv");
-                var queryColumnNames = result.GetValue(queryColumns) is [var qid, var qtext] ? new QueryColumns(qid, qtext) : new QueryColumns();
-                var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
-
-                IReadOnlyList<EvaluationQuery> evalQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
-                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, evalQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
+                var (evalQueries, judgements, qrelsPath) = await judged.ReadAsync(result, productsPath, cancellationToken);
                 if (result.GetValue(onlyFold) is { } heldOutFold)
                 {
                     if (heldOutFold < 1 || heldOutFold > foldCount)

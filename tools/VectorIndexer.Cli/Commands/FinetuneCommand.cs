@@ -17,15 +17,12 @@ internal static class FinetuneCommand
 
     public static Command Create()
     {
+        var judged = new JudgedQueryOptions();
         var defaults = new FineTuneOptions();
         var baseModel = new Option<string?>("--base") { Description = $"The model to start from: a bundled model ({BundledModel.KeyList}) or a model folder in fp32 (model.onnx, vocab.txt, model.json). Default: {BundledModel.DefaultKey}." };
         var output = new Option<string>("--out", "-o") { Description = "The model folder to write (model.onnx, vocab.txt, model.json); must not exist yet, or be empty.", Required = true };
         var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
         var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
-        var queries = new Option<string?>("--queries") { Description = "Judged queries, tab-separated with a header (as eval reads them). Default: queries-dev.tsv beside the products." };
-        var qrels = new Option<string?>("--qrels") { Description = "Graded judgements, tab-separated with a header. Default: qrels-dev.tsv beside the products." };
-        var queryColumns = new Option<string[]>("--query-columns") { Description = "Column names of the queries file: id and text (default query_id query).", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
-        var qrelsColumns = new Option<string[]>("--qrels-columns") { Description = "Column names of the qrels file: query id, product id, gain (default query_id asin gain).", Arity = new ArgumentArity(3, 3), AllowMultipleArgumentsPerToken = true };
         var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
         var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
         var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title against the rest of its text." };
@@ -51,9 +48,14 @@ internal static class FinetuneCommand
             "Fine-tune the embedding model on this catalogue: multiple-negatives ranking loss over (query, product) pairs from judged queries, a click log, " +
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
-            baseModel, output, products, mapping, queries, qrels, queryColumns, qrelsColumns, minGain, clicks, selfSupervised, folds, excludeFold, foldSeed,
+            baseModel, output, products, mapping, minGain, clicks, selfSupervised, folds, excludeFold, foldSeed,
             epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, checkpoint, threads, device, json,
         };
+        foreach (var option in judged.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (result, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
             if (!string.Equals(result.GetValue(device), "cpu", StringComparison.OrdinalIgnoreCase))
@@ -86,8 +88,7 @@ internal static class FinetuneCommand
 
             var clickLog = result.GetValue(clicks);
             var fromCatalogue = result.GetValue(selfSupervised);
-            var judged = result.GetValue(queries) is not null || result.GetValue(qrels) is not null;
-            if ((clickLog is not null ? 1 : 0) + (fromCatalogue ? 1 : 0) + (judged ? 1 : 0) > 1)
+            if ((clickLog is not null ? 1 : 0) + (fromCatalogue ? 1 : 0) + (judged.Given(result) ? 1 : 0) > 1)
             {
                 throw new InputException("Give one source of pairs: --queries/--qrels (judged queries), --clicks, or --self-supervised.");
             }
@@ -118,13 +119,7 @@ internal static class FinetuneCommand
             }
             else
             {
-                var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(productsPath))!;
-                var queriesPath = result.GetValue(queries) ?? Path.Combine(dataDirectory, "queries-dev.tsv");
-                var qrelsPath = result.GetValue(qrels) ?? Path.Combine(dataDirectory, "qrels-dev.tsv");
-                var queryColumnNames = result.GetValue(queryColumns) is [var qid, var qtext] ? new QueryColumns(qid, qtext) : new QueryColumns();
-                var qrelsColumnNames = result.GetValue(qrelsColumns) is [var jq, var jp, var jg] ? new JudgementColumns(jq, jp, jg) : new JudgementColumns();
-                IReadOnlyList<EvaluationQuery> judgedQueries = await EvaluationFiles.ReadQueriesAsync(queriesPath, queryColumnNames, cancellationToken);
-                var judgements = await EvaluationFiles.ReadJudgementsAsync(qrelsPath, judgedQueries.Select(q => q.Id), qrelsColumnNames, cancellationToken);
+                var (judgedQueries, judgements, qrelsPath) = await judged.ReadAsync(result, productsPath, cancellationToken);
                 if (result.GetValue(excludeFold) is { } fold)
                 {
                     var k = result.GetValue(folds);
