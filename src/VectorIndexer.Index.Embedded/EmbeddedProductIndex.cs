@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VectorIndexer.Core.Filtering;
 using VectorIndexer.Core.Indexing;
 using VectorIndexer.Core.Lexical;
+using VectorIndexer.Core.Similarity;
 
 namespace VectorIndexer.Index.Embedded;
 
@@ -338,6 +339,27 @@ public sealed class EmbeddedProductIndex : IProductIndex, IDisposable
             }
 
             await Task.Yield();
+        }
+    }
+
+    /// <summary>
+    /// Every product's nearest others by exact blocked dot products over a snapshot of the
+    /// generation's vectors (taken under the read lock, scored without it, on every core); the
+    /// scores are those a similar-to search gives.
+    /// </summary>
+    public async IAsyncEnumerable<ProductNeighbours> NeighboursAsync(string? generation, NeighbourRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.ThrowIfInvalid();
+        ThrowIfDisposed();
+        var snapshot = Resolve(generation).SnapshotForNeighbours();
+        using var waves = snapshot.Waves(request, cancellationToken).GetEnumerator();
+        while (await Task.Run(waves.MoveNext, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var item in waves.Current)
+            {
+                yield return item;
+            }
         }
     }
 

@@ -14,6 +14,9 @@ internal partial class MemoryGeneration
         private readonly int[] _slots = new int[capacity];
         private int _count;
 
+        /// <summary>The lowest score that may still enter: the worst kept one once full (equal scores compete on id).</summary>
+        public float Floor => _count < _scores.Length ? float.NegativeInfinity : _scores[0];
+
         public void Offer(float score, int slot)
         {
             if (_count < _scores.Length)

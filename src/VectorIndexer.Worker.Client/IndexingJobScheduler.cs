@@ -23,6 +23,9 @@ public sealed class IndexingJobScheduler
     /// <summary>The id of the recurring reindex.</summary>
     public const string RecurringReindexId = "vectorindexer-full-reindex";
 
+    /// <summary>The recurring job of the neighbours export, on the dashboard's Recurring Jobs page.</summary>
+    public const string NeighboursExportId = "vectorindexer-neighbours-export";
+
     /// <summary>The Hangfire distributed lock held while a reindex is looked for and enqueued.</summary>
     public const string ReindexLockResource = "vectorindexer:enqueue-reindex";
 
@@ -143,6 +146,25 @@ public sealed class IndexingJobScheduler
             recurring.IsEnabled ? recurring.Cron! : Cron.Never(),
             new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         return recurring.IsEnabled;
+    }
+
+    /// <summary>
+    /// Adds or updates the neighbours export from <c>Worker:NeighboursExport</c>: always on the
+    /// dashboard's Recurring Jobs page ("Trigger now"), due on its cron (UTC) when one is set.
+    /// Returns whether it runs on a schedule.
+    /// </summary>
+    public bool ConfigureNeighboursExport()
+    {
+        var export = _options.NeighboursExport;
+        var k = export.K;
+        var sameCategory = export.SameCategory;
+        var scheduled = !string.IsNullOrWhiteSpace(export.Cron);
+        _recurring.AddOrUpdate<INeighboursExportJob>(
+            NeighboursExportId,
+            job => job.RunAsync(k, sameCategory, CancellationToken.None),
+            scheduled ? export.Cron! : Cron.Never(),
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return scheduled;
     }
 
     private string EnqueueReindexLocked(string feedLocation, string? mapping, CancellationToken cancellationToken)

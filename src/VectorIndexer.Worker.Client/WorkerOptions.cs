@@ -113,6 +113,8 @@ public sealed class WorkerOptions
 
     public RecurringReindexOptions RecurringReindex { get; set; } = new();
 
+    public NeighboursExportOptions NeighboursExport { get; set; } = new();
+
     public WorkerDashboardOptions Dashboard { get; set; } = new();
 }
 
@@ -129,6 +131,29 @@ public sealed class RecurringReindexOptions
     public string? Mapping { get; set; }
 
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Cron);
+}
+
+/// <summary>
+/// The neighbours export job (<c>Worker:NeighboursExport</c>): every product of the live generation
+/// with its nearest products, and the near-duplicate groups, written as JSON Lines. On the
+/// dashboard's Recurring Jobs page as "neighbours-export" (Trigger now), on a schedule when a cron is set.
+/// </summary>
+public sealed class NeighboursExportOptions
+{
+    /// <summary>Where the files go; a relative path is under <see cref="WorkerOptions.DataDirectory"/>.</summary>
+    public string Directory { get; set; } = "exports";
+
+    /// <summary>Neighbours per product.</summary>
+    public int K { get; set; } = 20;
+
+    /// <summary>Only neighbours within each product's category.</summary>
+    public bool SameCategory { get; set; }
+
+    /// <summary>The cosine at or above which two products are near-duplicates.</summary>
+    public float DuplicateThreshold { get; set; } = 0.95f;
+
+    /// <summary>Cron expression (UTC) for a scheduled export; null: only when triggered.</summary>
+    public string? Cron { get; set; }
 }
 
 /// <summary>Who may open the Hangfire dashboard (<c>Worker:Dashboard</c>). Nobody, unless configured, outside Development.</summary>

@@ -87,4 +87,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4032, Level = LogLevel.Warning, Message = "Client {Client} locked out of the dashboard for {Seconds} s after {Failures} failed sign-in attempts (Worker:Dashboard:FailedAttempts)")]
     public static partial void DashboardLockedOut(ILogger logger, string client, int failures, int seconds);
+
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Information, Message = "Neighbours export of generation {Generation}: {Done} of {Total} products, ETA {Eta}")]
+    public static partial void NeighboursProgress(ILogger logger, string generation, long done, long total, TimeSpan eta);
+
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Information, Message = "Neighbours export of generation {Generation} written: {Products} products, k {K}, {Groups} near-duplicate groups, in {Seconds:F1} s to {Path}")]
+    public static partial void NeighboursExported(ILogger logger, string generation, long products, int k, int groups, double seconds, string path);
 }

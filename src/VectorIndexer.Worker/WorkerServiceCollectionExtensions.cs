@@ -62,11 +62,13 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddTransient<FullReindexJob>();
         services.TryAddTransient<UpsertProductsJob>();
         services.TryAddTransient<DeleteProductsJob>();
+        services.TryAddTransient<NeighboursExportJob>();
 
         // The contracts the scheduler enqueues (the classes above serve jobs recorded by class name).
         services.TryAddTransient<IFullReindexJob, FullReindexJob>();
         services.TryAddTransient<IUpsertProductsJob, UpsertProductsJob>();
         services.TryAddTransient<IDeleteProductsJob, DeleteProductsJob>();
+        services.TryAddTransient<INeighboursExportJob, NeighboursExportJob>();
 
         // Before the Hangfire server, so orphaned jobs are back in the queue when it starts fetching.
         services.AddHostedService<WorkerStartup>();
@@ -149,6 +151,7 @@ internal sealed class WorkerStartup : IHostedService
         }
 
         _scheduler.ConfigureRecurringReindex();
+        _scheduler.ConfigureNeighboursExport();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

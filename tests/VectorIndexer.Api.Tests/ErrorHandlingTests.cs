@@ -89,6 +89,8 @@ public sealed class ErrorHandlingTests : IDisposable
 
         public IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, CancellationToken cancellationToken = default) => throw failure;
 
+        public IAsyncEnumerable<VectorIndexer.Core.Similarity.ProductNeighbours> NeighboursAsync(string? generation, VectorIndexer.Core.Similarity.NeighbourRequest request, CancellationToken cancellationToken = default) => throw failure;
+
         public Task<long> CountAsync(string? generation, ProductFilter? filter = null, CancellationToken cancellationToken = default) => throw failure;
     }
 }

@@ -77,5 +77,8 @@ public sealed class SearchModeNotSupportedTests : IDisposable
 
         public IAsyncEnumerable<IndexRecord> ScanAsync(string? generation, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
+
+        public IAsyncEnumerable<VectorIndexer.Core.Similarity.ProductNeighbours> NeighboursAsync(string? generation, VectorIndexer.Core.Similarity.NeighbourRequest request, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 }

@@ -85,6 +85,26 @@ public sealed class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void ConfigureNeighboursExport_ByDefault_IsOnTheDashboardNeverDue_AndTakesItsCronAndK()
+    {
+        Assert.False(Scheduler().ConfigureNeighboursExport());
+        using (var connection = _storage.GetConnection())
+        {
+            var manual = Assert.Single(connection.GetRecurringJobs());
+            Assert.Equal(IndexingJobScheduler.NeighboursExportId, manual.Id);
+            Assert.Equal(Cron.Never(), manual.Cron);
+            Assert.Equal(typeof(INeighboursExportJob), manual.Job.Type);
+            Assert.Equal(20, manual.Job.Args[0]);
+        }
+
+        Assert.True(Scheduler(o => o.NeighboursExport = new NeighboursExportOptions { Cron = "0 4 * * *", K = 50, SameCategory = true }).ConfigureNeighboursExport());
+        using var after = _storage.GetConnection();
+        var scheduled = Assert.Single(after.GetRecurringJobs());
+        Assert.Equal("0 4 * * *", scheduled.Cron);
+        Assert.Equal([50, true], scheduled.Job.Args.Take(2));
+    }
+
+    [Fact]
     public void ConfigureRecurringReindex_OffByDefault_RegistersNothing()
     {
         var scheduled = Scheduler().ConfigureRecurringReindex();

@@ -9,6 +9,7 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
     QuantizeCommand.Create(),
     FinetuneCommand.Create(),
     CompareCommand.Create(),
+    NeighboursCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using VectorIndexer.Core.Filtering;
+using VectorIndexer.Core.Similarity;
 
 namespace VectorIndexer.Core.Indexing;
 
@@ -178,8 +179,9 @@ public interface IProductSearch
 /// The product index: generations, their records, and search over them. Implementations: the
 /// embedded store (default) and Qdrant; one class serves all three parts, and one contract test
 /// suite runs against both. Hosts register it under each part too, for code that needs only one.
+/// Its neighbours export (<see cref="IProductNeighbours"/>) is the similarity graph of a generation.
 /// </summary>
-public interface IProductIndex : IIndexGenerations, IProductStore, IProductSearch;
+public interface IProductIndex : IIndexGenerations, IProductStore, IProductSearch, IProductNeighbours;
 
 /// <summary>No generation is live yet, or the named one does not exist.</summary>
 public sealed class GenerationNotFoundException : Exception

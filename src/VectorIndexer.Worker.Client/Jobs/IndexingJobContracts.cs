@@ -37,3 +37,13 @@ public interface IDeleteProductsJob
     [JobDisplayName("Delete batch {0}")]
     Task RunAsync(string batchId, CancellationToken cancellationToken);
 }
+
+/// <summary>Writes the live generation's similarity graph: each product's nearest products and the near-duplicate groups.</summary>
+[AutomaticRetry(Attempts = 0)]
+public interface INeighboursExportJob
+{
+    /// <summary>Exports with <paramref name="k"/> neighbours per product (within each product's category when <paramref name="sameCategory"/>), to <c>Worker:NeighboursExport:Directory</c>.</summary>
+    [JobDisplayName("Export neighbours (k = {0})")]
+    [DisableConcurrentExecution(30)]
+    Task RunAsync(int k, bool sameCategory, CancellationToken cancellationToken);
+}

@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(BenchIndexCommand.Create());
         command.Subcommands.Add(BenchReindexCommand.Create());
         command.Subcommands.Add(BenchQuantizeCommand.Create());
+        command.Subcommands.Add(BenchNeighboursCommand.Create());
         return command;
     }
 

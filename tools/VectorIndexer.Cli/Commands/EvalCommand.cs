@@ -2,12 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using VectorIndexer.Catalog;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
 using VectorIndexer.Core.Lexical;
-using VectorIndexer.Embedding;
 using VectorIndexer.Evaluation;
 using VectorIndexer.Index.Embedded;
 
@@ -25,14 +23,11 @@ internal static class EvalCommand
     {
         var judged = new JudgedQueryOptions();
         var engine = new EngineOptions();
-        var products = new Option<string?>("--products") { Description = "Catalogue feed (JSON Lines or CSV). Default: ../shared/data/esci-srw/products.jsonl." };
+        var catalogueOptions = new CatalogueOptions();
         var mode = new Option<string>("--mode") { Description = "Retrieval mode: dense (embeddings), lexical (BM25F) or hybrid (both, fused by weighted RRF).", DefaultValueFactory = _ => "dense" };
         mode.AcceptOnlyFromAmong(Modes);
         var json = new Option<bool>("--json") { Description = "Print one JSON object with the metrics to stdout (progress goes to stderr)." };
         var perQuery = new Option<string?>("--per-query") { Description = "Write each query's scores to this CSV file." };
-        var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
-        var cache = new Option<string?>("--cache") { Description = "Embedding cache folder. Default: artifacts/cache/embeddings under the repository root." };
-        var noCache = new Option<bool>("--no-cache") { Description = "Embed every product, neither reading nor writing the cache." };
         var defaults = FusionSettings.Default;
         var rrfK = new Option<int>("--rrf-k") { Description = $"Hybrid: the RRF rank constant k (default {defaults.K}).", DefaultValueFactory = _ => defaults.K };
         var denseWeight = new Option<float>("--dense-weight") { Description = $"Hybrid: weight of the dense list (default {defaults.DenseWeight}).", DefaultValueFactory = _ => defaults.DenseWeight };
@@ -57,12 +52,12 @@ internal static class EvalCommand
         var timeRounds = new Option<int>("--time-rounds") { Description = "Also time the index search of every query in dense, lexical and hybrid mode, this many rounds (0: off).", DefaultValueFactory = _ => 0 };
         var command = new Command("eval", "Evaluate search relevance over judged queries: nDCG@10, MRR@10 (first top-grade product), Recall@100 (top grade).")
         {
-            products, mode, json, perQuery, mapping, cache, noCache,
+            mode, json, perQuery,
             fusionMethod, rrfK, denseWeight, lexicalWeight, nameWeight, nameFields, depth, k1, b, noStemming, keepStopWords, fieldWeights, fieldLengths, timeRounds,
             folds, foldSeed, onlyFold, grid, baseline,
         };
         engine.AddTo(command);
-        foreach (var option in judged.All)
+        foreach (var option in catalogueOptions.All.Concat(judged.All))
         {
             command.Options.Add(option);
         }
@@ -99,7 +94,7 @@ internal static class EvalCommand
                     throw new InputException("--baseline: give one value per key (it names one setting), or the path of a saved per-query CSV.");
                 }
 
-                var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
+                var productsPath = catalogueOptions.ProductsPath(result);
                 var (evalQueries, judgements, qrelsPath) = await judged.ReadAsync(result, productsPath, cancellationToken);
                 if (result.GetValue(onlyFold) is { } heldOutFold)
                 {
@@ -112,37 +107,13 @@ internal static class EvalCommand
                     evalQueries = [.. evalQueries.Where((_, i) => assigned[i] == heldOutFold - 1)];
                 }
 
-                var feedMapping = await ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
-                var catalogue = await ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);
+                var catalogue = await catalogueOptions.ReadAsync(result, productsPath, cancellationToken);
 
                 var stopwatch = Stopwatch.StartNew();
-                using var embedder = new OnnxEmbedder(engine.Read(result), loggers.CreateLogger<OnnxEmbedder>());
-                var model = new IndexModel(embedder.Model.Name, embedder.Dimensions);
-                EmbeddingCache? vectors = null;
-                if (!result.GetValue(noCache))
-                {
-                    var cacheDirectory = result.GetValue(cache) ?? DefaultCacheDirectory();
-                    vectors = await EmbeddingCache.OpenAsync(cacheDirectory, embedder.Model.Identity, embedder.MaxLength, embedder.Dimensions, cancellationToken);
-                    if (vectors.LoadProblem is { } problem)
-                    {
-                        await Console.Error.WriteLineAsync($"warning: {problem}");
-                    }
-                }
-
-                using var index = EmbeddedProductIndex.CreateInMemory(lexical: lexical);
+                await Console.Error.WriteLineAsync($"eval: {evalQueries.Count} queries");
+                using var embedded = await catalogueOptions.EmbedAsync(result, engine, loggers, "eval", cancellationToken, lexical, catalogue);
+                var (embedder, model, evaluation, done) = (embedded.Embedder, embedded.Model, embedded.Evaluation, embedded.Indexed);
                 var indexes = new List<EmbeddedProductIndex>();
-                var evaluation = new RetrievalEvaluation(
-                    index,
-                    model,
-                    (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
-                    (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
-                    new ProductTextComposer(),
-                    vectors);
-                await Console.Error.WriteLineAsync($"eval: {catalogue.Count} products, {evalQueries.Count} queries, model {embedder.Model.Name} (max length {embedder.MaxLength}) on {embedder.ExecutionProvider}");
-                var bar = new ProgressLine(Console.Error, "embedding catalogue");
-                var done = await evaluation.IndexAsync(catalogue, new SynchronousProgress<CatalogueProgress>(bar.Report), cancellationToken);
-                bar.Finish();
-                await Console.Error.WriteLineAsync($"embedded {done.Embedded}, from cache {done.FromCache}" + (vectors is null ? " (cache off)" : $" (cache {vectors.FilePath})"));
 
                 var rankings = await evaluation.RankAsync(evalQueries, RelevanceEvaluator.RecallK, searchMode, fusion, cancellationToken);
                 var summary = RelevanceEvaluator.Evaluate(evalQueries, judgements, rankings);
@@ -172,13 +143,7 @@ internal static class EvalCommand
                         {
                             var otherIndex = EmbeddedProductIndex.CreateInMemory(lexical: setting.Lexical);
                             indexes.Add(otherIndex);
-                            other = new RetrievalEvaluation(
-                                otherIndex,
-                                model,
-                                (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
-                                (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
-                                new ProductTextComposer(),
-                                vectors);
+                            other = embedded.EvaluationOver(otherIndex);
                             await other.IndexAsync(catalogue, null, cancellationToken);
                             byLexical[setting.LexicalKey] = other;
                         }
@@ -321,20 +286,6 @@ internal static class EvalCommand
         return catalogue;
     }
 
-    private static string DefaultCacheDirectory()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VectorIndexer.sln")))
-            {
-                return Path.Combine(dir.FullName, "artifacts", "cache", "embeddings");
-            }
-        }
-
-        return Path.Combine(Environment.CurrentDirectory, "artifacts", "cache", "embeddings");
-    }
-
-    /// <summary>The defaults of <see cref="LexicalOptions"/> with the command line's changes.</summary>
     private static LexicalOptions ReadLexicalOptions(double k1, double b, bool stemming, bool stopWords, string? weights, string? lengths, string? names)
     {
         var options = new LexicalOptions { K1 = k1, B = b, Stemming = stemming, StopWords = stopWords };
@@ -445,45 +396,5 @@ internal static class EvalCommand
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
-
-    /// <summary>A percentage bar on stderr, redrawn in place when stderr is a terminal, a line per 10 % otherwise.</summary>
-    private sealed class ProgressLine(TextWriter writer, string label)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private readonly bool _inPlace = !Console.IsErrorRedirected;
-        private int _lastDecile = -1;
-
-        public void Report(CatalogueProgress progress)
-        {
-            var fraction = progress.Total == 0 ? 1.0 : (double)progress.Done / progress.Total;
-            var filled = (int)(fraction * 30);
-            var rate = progress.Embedded / Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
-            var line = $"{label} [{new string('#', filled)}{new string('.', 30 - filled)}] {EsciCatalog.Format(100 * fraction, "0")}% " +
-                       $"{progress.Done}/{progress.Total} (embedded {progress.Embedded}, from cache {progress.FromCache}, {EsciCatalog.Format(rate)} texts/s)";
-            if (_inPlace)
-            {
-                writer.Write($"\r{line}");
-            }
-            else if ((int)(fraction * 10) is var decile && decile != _lastDecile)
-            {
-                _lastDecile = decile;
-                writer.WriteLine(line);
-            }
-        }
-
-        public void Finish()
-        {
-            if (_inPlace)
-            {
-                writer.WriteLine();
-            }
-        }
     }
 }
