@@ -12,6 +12,7 @@ app.MapOpenApi();
 app.MapSearchApi().RequirePublicRateLimit();
 app.MapProductsApi().RequirePublicRateLimit();
 app.MapRecommendApi().RequirePublicRateLimit();
+app.MapCategoriesApi().RequirePublicRateLimit();
 app.MapHealthApi();
 app.MapIndexingApi();
 

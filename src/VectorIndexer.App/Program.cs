@@ -16,6 +16,7 @@ app.MapOpenApi();
 app.MapSearchApi().RequirePublicRateLimit();
 app.MapProductsApi().RequirePublicRateLimit();
 app.MapRecommendApi().RequirePublicRateLimit();
+app.MapCategoriesApi().RequirePublicRateLimit();
 app.MapHealthApi();
 app.MapIndexingApi();
 app.MapAppStatusApi();

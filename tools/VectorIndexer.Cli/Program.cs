@@ -10,6 +10,7 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
     FinetuneCommand.Create(),
     CompareCommand.Create(),
     NeighboursCommand.Create(),
+    CategoriseCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

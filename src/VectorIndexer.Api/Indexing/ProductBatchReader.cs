@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VectorIndexer.Catalog;
 using VectorIndexer.Core;
 
@@ -73,6 +74,46 @@ internal static class ProductBatchReader
             return await CheckAsync(products, count, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// One product as a JSON object, checked by the same feed rules as a push; an id is not needed
+    /// (the product need not be indexed). Errors name the product's own fields (<c>title</c>), or
+    /// <c>body</c>.
+    /// </summary>
+    public static async Task<ProductBatchResult> ReadOneAsync(Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(body, documentOptions: DocumentOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return Failed(BodyField, "The body is not valid JSON.");
+        }
+
+        if (node is not JsonObject product)
+        {
+            return Failed(BodyField, "The body must be one product as a JSON object.");
+        }
+
+        if (!product.Any(p => string.Equals(p.Key, "id", StringComparison.OrdinalIgnoreCase)))
+        {
+            product["id"] = UnindexedId;
+        }
+
+        using var document = JsonDocument.Parse(new JsonArray(product.DeepClone()).ToJsonString());
+        var checkedOne = await CheckAsync(document.RootElement, 1, cancellationToken).ConfigureAwait(false);
+        var prefix = Element(0);
+        return checkedOne with
+        {
+            Errors = checkedOne.Errors.ToDictionary(e => e.Key == prefix ? BodyField : e.Key.Replace(prefix + ".", string.Empty, StringComparison.Ordinal), e => e.Value, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>The id given to a product read by <see cref="ReadOneAsync"/> without one.</summary>
+    public const string UnindexedId = "unindexed-product";
 
     private static bool TryGetProducts(JsonElement root, out JsonElement products)
     {

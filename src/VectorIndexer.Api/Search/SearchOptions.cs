@@ -57,6 +57,14 @@ public sealed class SearchOptions : IValidatableObject
     [Range(1, FusionSettings.MaxDepth)]
     public int FusionDepth { get; set; } = FusionSettings.Default.Depth;
 
+    /// <summary>Category suggestion: the nearest products that vote (10 was best at level 1 top-3 and near best top-1 on ESCI-SRW, leave-one-out).</summary>
+    [Range(1, 100)]
+    public int CategoriseK { get; set; } = 10;
+
+    /// <summary>Category suggestion: full paths below this share of the vote are left out.</summary>
+    [Range(0.0, 1.0)]
+    public double CategoriseMinConfidence { get; set; } = 0.1;
+
     /// <summary>The fusion settings these options describe.</summary>
     public FusionSettings Fusion => new(FusionK, DenseWeight, LexicalWeight, FusionDepth, NameWeight, FusionMethod);
 
