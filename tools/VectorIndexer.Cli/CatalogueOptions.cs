@@ -23,6 +23,17 @@ internal sealed class CatalogueOptions
 
     public IEnumerable<Option> All => [Products, Mapping, Cache, NoCache];
 
+    /// <summary>Adds these options and the engine's to <paramref name="command"/>.</summary>
+    public void AddTo(Command command, EngineOptions engine)
+    {
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
+
+        engine.AddTo(command);
+    }
+
     /// <summary>The products file given, or the default one beside the repository.</summary>
     public string ProductsPath(ParseResult result) => EsciCatalog.RequireProductsFile(result.GetValue(Products));
 

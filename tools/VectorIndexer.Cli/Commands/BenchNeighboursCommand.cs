@@ -27,12 +27,7 @@ internal static class BenchNeighboursCommand
         {
             synthetic, dimensions, k, repeat, peerSample,
         };
-        foreach (var option in catalogue.All)
-        {
-            command.Options.Add(option);
-        }
-
-        engine.AddTo(command);
+        catalogue.AddTo(command, engine);
         command.SetAction(async (result, cancellationToken) =>
         {
             using var loggers = engine.CreateLoggerFactory(result);

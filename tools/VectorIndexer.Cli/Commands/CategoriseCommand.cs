@@ -33,12 +33,7 @@ internal static class CategoriseCommand
         {
             eval, text, ks, levels, miscategorised, strongly, json,
         };
-        foreach (var option in catalogue.All)
-        {
-            command.Options.Add(option);
-        }
-
-        engine.AddTo(command);
+        catalogue.AddTo(command, engine);
         command.SetAction(async (result, cancellationToken) =>
         {
             using var loggers = engine.CreateLoggerFactory(result);

@@ -32,12 +32,7 @@ internal static class NeighboursCommand
         {
             index, generation, k, sameCategory, minScore, output, duplicates, threshold, json,
         };
-        foreach (var option in catalogue.All)
-        {
-            command.Options.Add(option);
-        }
-
-        engine.AddTo(command);
+        catalogue.AddTo(command, engine);
         command.SetAction(async (result, cancellationToken) =>
         {
             using var loggers = engine.CreateLoggerFactory(result);
