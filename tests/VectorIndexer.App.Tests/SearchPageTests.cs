@@ -52,20 +52,28 @@ public sealed partial class SearchPageTests(QuickstartFixture fixture)
         Assert.Contains("status: '/api/app/status'", script, StringComparison.Ordinal);
         Assert.Contains("`/api/products/${encodeURIComponent(id)}`", script, StringComparison.Ordinal);
         Assert.Contains("`/api/products/${encodeURIComponent(id)}/similar`", script, StringComparison.Ordinal);
-        Assert.Equal(["q", "k", "offset", "brand", "category", "minPrice", "maxPrice", "inStock"], searchParams);
+        Assert.Equal(["q", "k", "offset", "brand", "category", "color", "minPrice", "maxPrice", "inStock", "sort", "facets"], searchParams);
+        Assert.Contains("const FACETS = 'brand,category,color,price';", script, StringComparison.Ordinal);
         Assert.Equal(["k", "offset"], similarParams);
 
         // What the page sends for "coffee maker" with every filter set, in the script's order.
         var values = new Dictionary<string, string>
         {
             ["q"] = "coffee maker", ["k"] = "24", ["offset"] = "0", ["brand"] = "Brewhaven", ["category"] = "Kitchen",
-            ["minPrice"] = "10", ["maxPrice"] = "500", ["inStock"] = "true",
+            ["minPrice"] = "10", ["maxPrice"] = "500", ["inStock"] = "true", ["sort"] = "price_asc", ["facets"] = "brand,category,color,price",
         };
-        var query = string.Join('&', searchParams.Select(name => $"{name}={Uri.EscapeDataString(values[name])}"));
+        var query = string.Join('&', searchParams.Where(values.ContainsKey).Select(name => $"{name}={Uri.EscapeDataString(values[name])}"));
         using var search = await GetJsonAsync("/api/search?" + query);
         var items = search.RootElement.GetProperty("items");
         Assert.True(items.GetArrayLength() > 0, "the filtered search found nothing");
         Assert.True(search.RootElement.GetProperty("tookMs").GetDouble() >= 0);
+        Assert.True(search.RootElement.GetProperty("total").GetInt32() >= items.GetArrayLength());
+        var prices = items.EnumerateArray().Select(i => i.GetProperty("price").GetDecimal()).ToList();
+        Assert.Equal(prices.Order(), prices);
+        var facets = search.RootElement.GetProperty("facets");
+        Assert.Equal("Brewhaven", facets.GetProperty("keywords").GetProperty("brand")[0].GetProperty("value").GetString());
+        Assert.True(facets.GetProperty("category")[0].GetProperty("values").GetArrayLength() > 0);
+        Assert.True(facets.GetProperty("price").GetArrayLength() > 0);
         foreach (var item in items.EnumerateArray())
         {
             foreach (var field in new[] { "id", "title", "brand", "category", "price", "currency", "rating", "inStock", "score", "image" })

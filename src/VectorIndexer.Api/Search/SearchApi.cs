@@ -41,6 +41,8 @@ public static class SearchApi
         [FromQuery] int? k,
         [FromQuery] int? offset,
         [FromQuery] string? mode,
+        [FromQuery] string? facets,
+        [FromQuery] string? sort,
         [AsParameters] QueryFilters filters,
         IQueryEmbedder embedder,
         IProductIndex index,
@@ -56,12 +58,14 @@ public static class SearchApi
         errors.CheckPaging(k ?? 10, offset ?? 0);
         var searchMode = errors.CheckMode(mode, options.Value.Mode);
         var filter = errors.CheckFilters(filters);
+        var facetFields = errors.CheckFacets(facets is null ? null : [facets]);
+        var order = errors.CheckSort(sort);
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var search = new SearchSpec(q!, filter, k ?? 10, offset ?? 0, null, searchMode, options.Value.Fusion);
+        var search = new SearchSpec(q!, filter, k ?? 10, offset ?? 0, null, searchMode, options.Value.Fusion, facetFields, order, options.Value.FacetDepth);
         return TypedResults.Ok(await RunAsync(embedder, index, time, response, search, cancellationToken).ConfigureAwait(false));
     }
 
@@ -84,6 +88,8 @@ public static class SearchApi
         errors.CheckPaging(request.K ?? 10, request.Offset ?? 0);
         var searchMode = errors.CheckMode(request.Mode, options.Value.Mode);
         errors.CheckFilter(schema, request.Filter);
+        var facetFields = errors.CheckFacets(request.Facets);
+        var order = errors.CheckSort(request.Sort);
         if (request.ScoreThreshold is float threshold && !float.IsFinite(threshold))
         {
             errors.Add("scoreThreshold", "scoreThreshold must be a finite number.");
@@ -94,7 +100,7 @@ public static class SearchApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var search = new SearchSpec(request.Q!, request.Filter, request.K ?? 10, request.Offset ?? 0, request.ScoreThreshold, searchMode, options.Value.Fusion);
+        var search = new SearchSpec(request.Q!, request.Filter, request.K ?? 10, request.Offset ?? 0, request.ScoreThreshold, searchMode, options.Value.Fusion, facetFields, order, options.Value.FacetDepth);
         return TypedResults.Ok(await RunAsync(embedder, index, time, response, search, cancellationToken).ConfigureAwait(false));
     }
 
@@ -119,15 +125,21 @@ public static class SearchApi
         var embedMs = search.Mode == SearchMode.Lexical ? 0 : time.GetElapsedTime(embedStarted).TotalMilliseconds;
         var searchStarted = time.GetTimestamp();
         var query = new ProductQuery(vector, search.Filter, search.K, search.Offset, search.ScoreThreshold) { Mode = search.Mode, Text = text, Fusion = search.Fusion };
-        var hits = (await index.SearchAsync(live.Name, query, cancellationToken).ConfigureAwait(false)).Hits;
+        var faceted = search.Facets.Count > 0 || search.Sort != SearchSort.Relevance;
+        var result = faceted
+            ? await index.SearchFacetedAsync(live.Name, query, search.Facets, search.Sort, search.FacetDepth, cancellationToken).ConfigureAwait(false)
+            : await index.SearchAsync(live.Name, query, cancellationToken).ConfigureAwait(false);
+        var hits = result.Hits;
         var searchMs = time.GetElapsedTime(searchStarted).TotalMilliseconds;
         response.Headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"embed;dur={embedMs:0.###}, search;dur={searchMs:0.###}");
         return new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, embedder.ModelName, live.Name)
         {
             Mode = search.Mode.ToString().ToLowerInvariant(),
+            Facets = result.Facets,
+            Total = result.Total,
         };
     }
 
     /// <summary>A validated search request.</summary>
-    private sealed record SearchSpec(string Q, ProductFilter? Filter, int K, int Offset, float? ScoreThreshold, SearchMode Mode, FusionSettings Fusion);
+    private sealed record SearchSpec(string Q, ProductFilter? Filter, int K, int Offset, float? ScoreThreshold, SearchMode Mode, FusionSettings Fusion, IReadOnlyList<string> Facets, SearchSort Sort, int FacetDepth);
 }

@@ -11,7 +11,9 @@ namespace VectorIndexer.Api.Search;
 /// <param name="Filter">A filter in the <see cref="ProductFilter"/> JSON model ("type": and, or, not, keyword, range, bool).</param>
 /// <param name="ScoreThreshold">Leave out results scoring below this (cosine, BM25F or fused RRF score, by mode).</param>
 /// <param name="Mode">dense, lexical or hybrid; the <c>Search:Mode</c> setting when absent.</param>
-public sealed record SearchRequest(string? Q, int? K = null, int? Offset = null, ProductFilter? Filter = null, float? ScoreThreshold = null, string? Mode = null);
+/// <param name="Facets">Fields to count over the relevant set: brand, color, currency, inStock, category (each level), price (buckets), attributes.&lt;name&gt;.</param>
+/// <param name="Sort">relevance (default), price_asc, price_desc or rating: the order of the relevant set.</param>
+public sealed record SearchRequest(string? Q, int? K = null, int? Offset = null, ProductFilter? Filter = null, float? ScoreThreshold = null, string? Mode = null, IReadOnlyList<string>? Facets = null, string? Sort = null);
 
 /// <summary>One result.</summary>
 public sealed record SearchItem(
@@ -39,6 +41,12 @@ public sealed record SearchResponse(IReadOnlyList<SearchItem> Items, double Took
 {
     /// <summary>The search mode that produced the results: dense, lexical or hybrid.</summary>
     public string Mode { get; init; } = "dense";
+
+    /// <summary>With facets or a sort: the counts over the relevant set (the first <c>Search:FacetDepth</c> hits, filters applied).</summary>
+    public SearchFacets? Facets { get; init; }
+
+    /// <summary>With facets or a sort: the size of the relevant set (at most <c>Search:FacetDepth</c>, or offset + k when more).</summary>
+    public int? Total { get; init; }
 }
 
 /// <summary>The filters the GET endpoints take as query parameters.</summary>
@@ -193,6 +201,41 @@ internal sealed class RequestErrors
             1 => parts[0],
             _ => ProductFilter.And([.. parts]),
         };
+    }
+
+    /// <summary>Checks the facet fields (a comma-separated list or a JSON array); empty when none.</summary>
+    public IReadOnlyList<string> CheckFacets(IEnumerable<string>? facets)
+    {
+        var fields = (facets ?? []).SelectMany(f => f.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        try
+        {
+            FacetedSearch.ThrowIfUnknown(fields);
+        }
+        catch (ArgumentException ex)
+        {
+            Add("facets", ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        return fields;
+    }
+
+    /// <summary>Checks the sort: relevance (default), price_asc, price_desc or rating.</summary>
+    public SearchSort CheckSort(string? sort)
+    {
+        switch (sort?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "relevance":
+                return SearchSort.Relevance;
+            case "price_asc":
+                return SearchSort.PriceAscending;
+            case "price_desc":
+                return SearchSort.PriceDescending;
+            case "rating":
+                return SearchSort.Rating;
+            default:
+                Add("sort", "sort must be relevance, price_asc, price_desc or rating.");
+                return SearchSort.Relevance;
+        }
     }
 
     /// <summary>Checks a client's filter against the schema, naming the offending field.</summary>

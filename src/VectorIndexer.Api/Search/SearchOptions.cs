@@ -57,6 +57,10 @@ public sealed class SearchOptions : IValidatableObject
     [Range(1, FusionSettings.MaxDepth)]
     public int FusionDepth { get; set; } = FusionSettings.Default.Depth;
 
+    /// <summary>Facets and sorting: the relevant set is the first this many hits of the query (filters applied); facets count it, a sort re-orders it.</summary>
+    [Range(10, 1_000)]
+    public int FacetDepth { get; set; } = 200;
+
     /// <summary>Category suggestion: the nearest products that vote (10 was best at level 1 top-3 and near best top-1 on ESCI-SRW, leave-one-out).</summary>
     [Range(1, 100)]
     public int CategoriseK { get; set; } = 10;

@@ -10,7 +10,8 @@ const API = {
   recommend: '/api/recommend',
   status: '/api/app/status',
 };
-const SEARCH_PARAMS = ['q', 'k', 'offset', 'brand', 'category', 'minPrice', 'maxPrice', 'inStock'];
+const SEARCH_PARAMS = ['q', 'k', 'offset', 'brand', 'category', 'color', 'minPrice', 'maxPrice', 'inStock', 'sort', 'facets'];
+const FACETS = 'brand,category,color,price';  // counted over the query's relevant set (Search:FacetDepth hits)
 const SIMILAR_PARAMS = ['k', 'offset'];
 const PAGE_SIZE = 24;
 const OPENED_KEY = 'vectorindexer.opened';  // products opened in this browser session, newest first
@@ -27,7 +28,8 @@ const SUGGESTIONS = [
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  form: $('search-form'), q: $('q'), brand: $('brand'), category: $('category'),
+  form: $('search-form'), q: $('q'), brand: $('brand'), category: $('category'), color: $('color'),
+  sort: $('sort'), facets: $('facets'),
   minPrice: $('min-price'), maxPrice: $('max-price'), inStock: $('in-stock'),
   clear: $('clear-filters'), brandOptions: $('brand-options'), categoryOptions: $('category-options'),
   summary: $('summary'), list: $('result-list'), more: $('more'),
@@ -48,9 +50,11 @@ function readFilters() {
   return {
     brand: ui.brand.value.trim(),
     category: ui.category.value.trim(),
+    color: ui.color.value.trim(),
     minPrice: ui.minPrice.value.trim(),
     maxPrice: ui.maxPrice.value.trim(),
     inStock: ui.inStock.checked ? 'true' : '',
+    sort: ui.sort.value === 'relevance' ? '' : ui.sort.value,
   };
 }
 
@@ -58,6 +62,8 @@ function writeForm(params) {
   ui.q.value = params.get('q') ?? '';
   ui.brand.value = params.get('brand') ?? '';
   ui.category.value = params.get('category') ?? '';
+  ui.color.value = params.get('color') ?? '';
+  ui.sort.value = params.get('sort') ?? 'relevance';
   ui.minPrice.value = params.get('minPrice') ?? '';
   ui.maxPrice.value = params.get('maxPrice') ?? '';
   ui.inStock.checked = params.get('inStock') === 'true';
@@ -116,7 +122,7 @@ async function getJson(url) {
 function searchUrl(params, offset) {
   const query = new URLSearchParams();
   for (const name of SEARCH_PARAMS) {
-    const value = name === 'k' ? String(PAGE_SIZE) : name === 'offset' ? String(offset) : params.get(name);
+    const value = name === 'k' ? String(PAGE_SIZE) : name === 'offset' ? String(offset) : name === 'facets' ? FACETS : params.get(name);
     if (value) query.set(name, value);
   }
   return `${API.search}?${query}`;
@@ -147,7 +153,8 @@ async function runSearch(params, offset) {
   if (offset === 0) clearResults();
   hideMessage();
   if (items.length === 0 && offset === 0) {
-    const filtered = SEARCH_PARAMS.some((name) => !['q', 'k', 'offset'].includes(name) && params.get(name));
+    const filtered = SEARCH_PARAMS.some((name) => !['q', 'k', 'offset', 'sort', 'facets'].includes(name) && params.get(name));
+    renderFacets(null);
     setSummary('');
     showMessage('No products found',
       filtered ? 'Nothing matches these filters. Try a wider price range or clear the brand and category.'
@@ -158,9 +165,11 @@ async function runSearch(params, offset) {
   }
   renderItems(items);
   rememberOptions(items);
+  if (offset === 0) renderFacets(answer.body.facets);
   const shown = ui.list.children.length;
   const mode = answer.body.mode ? ` · ${answer.body.mode} search` : '';
-  setSummary(`${shown} result${shown === 1 ? '' : 's'} for “${params.get('q')}” · ${answer.body.tookMs.toFixed(0)} ms${mode}`);
+  const of = typeof answer.body.total === 'number' ? ` of ${answer.body.total}` : '';
+  setSummary(`${shown}${of} result${shown === 1 ? '' : 's'} for “${params.get('q')}” · ${answer.body.tookMs.toFixed(0)} ms${mode}`);
   ui.more.hidden = items.length < PAGE_SIZE;
 }
 
@@ -211,6 +220,7 @@ async function showRecommended(offset = 0) {
   current = { kind: 'recommend', offset };
   if (offset === 0) {
     clearResults();
+    renderFacets(null);
     ui.similarHeading.hidden = false;
     ui.similarTitle.textContent = `More like the ${positive.length} product${positive.length === 1 ? '' : 's'} you opened`;
   }
@@ -245,6 +255,7 @@ async function showSimilar(id, offset = 0) {
   current = { kind: 'similar', id, offset };
   if (offset === 0) {
     clearResults();
+    renderFacets(null);
     ui.similarHeading.hidden = false;
     ui.similarTitle.textContent = 'Similar products';
     setSummary('Looking for similar products…');
@@ -267,6 +278,7 @@ async function showSimilar(id, offset = 0) {
 
 function showWelcome() {
   requestSeq++;
+  renderFacets(null);
   current = null;
   clearResults();
   ui.similarHeading.hidden = true;
@@ -413,6 +425,62 @@ function renderItems(items) {
   ui.list.appendChild(fragment);
 }
 
+// Facets: value counts of the relevant set; a click sets that filter (the price buckets set the range).
+function renderFacets(facets) {
+  const groups = [];
+  if (facets) {
+    const keywords = facets.keywords || {};
+    if (keywords.brand && keywords.brand.length) groups.push(facetGroup('Brand', keywords.brand.map((v) => [v.value, v.count, { brand: v.value }])));
+    for (const level of (facets.category || []).slice(0, 2)) {
+      groups.push(facetGroup(level.level === 1 ? 'Department' : 'Category',
+        level.values.map((v) => [v.path[v.path.length - 1], v.count, { category: v.path[v.path.length - 1] }])));
+    }
+    if (keywords.color && keywords.color.length) groups.push(facetGroup('Colour', keywords.color.map((v) => [v.value, v.count, { color: v.value }])));
+    if (facets.price && facets.price.length) {
+      groups.push(facetGroup('Price', facets.price.map((b) => [priceLabel(b), b.count,
+        { minPrice: b.min === null ? '' : String(b.min), maxPrice: b.max === null ? '' : String(b.max - 0.01) }])));
+    }
+  }
+  ui.facets.replaceChildren(...groups);
+}
+
+function priceLabel(bucket) {
+  if (bucket.min === null) return `under ${bucket.max}`;
+  if (bucket.max === null) return `${bucket.min} and over`;
+  return `${bucket.min}–${bucket.max}`;
+}
+
+function facetGroup(title, values) {
+  const group = document.createElement('section');
+  group.className = 'facet';
+  const heading = document.createElement('h3');
+  heading.textContent = title;
+  const list = document.createElement('ul');
+  for (const [label, count, filters] of values) {
+    const item = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'link facet-value';
+    button.dataset.facet = title;
+    button.textContent = label;
+    const badge = document.createElement('span');
+    badge.className = 'count';
+    badge.textContent = String(count);
+    button.appendChild(badge);
+    button.addEventListener('click', () => applyFacet(filters));
+    item.appendChild(button);
+    list.appendChild(item);
+  }
+  group.append(heading, list);
+  return group;
+}
+
+function applyFacet(filters) {
+  const inputs = { brand: ui.brand, category: ui.category, color: ui.color, minPrice: ui.minPrice, maxPrice: ui.maxPrice };
+  for (const [name, value] of Object.entries(filters)) inputs[name].value = value;
+  navigate(pageParams(), false);
+}
+
 const seenBrands = new Set();
 const seenCategories = new Set();
 function rememberOptions(items) {
@@ -473,7 +541,7 @@ ui.form.addEventListener('submit', (event) => {
   navigate(pageParams(), false);
 });
 
-for (const input of [ui.brand, ui.category, ui.minPrice, ui.maxPrice, ui.inStock]) {
+for (const input of [ui.brand, ui.category, ui.color, ui.minPrice, ui.maxPrice, ui.inStock, ui.sort]) {
   input.addEventListener('change', () => {
     if (ui.q.value.trim()) navigate(pageParams(), true);
   });
@@ -482,6 +550,7 @@ for (const input of [ui.brand, ui.category, ui.minPrice, ui.maxPrice, ui.inStock
 ui.clear.addEventListener('click', () => {
   ui.brand.value = '';
   ui.category.value = '';
+  ui.color.value = '';
   ui.minPrice.value = '';
   ui.maxPrice.value = '';
   ui.inStock.checked = false;

@@ -100,6 +100,12 @@ public sealed record ProductQuery(float[]? Vector, ProductFilter? Filter = null,
 /// <param name="Hits">The page of hits asked for.</param>
 public sealed record SearchResult(IReadOnlyList<SearchHit> Hits)
 {
+    /// <summary>Facet counts over the relevant set, when a faceted search asked for them (<see cref="FacetedSearch"/>).</summary>
+    public SearchFacets? Facets { get; init; }
+
+    /// <summary>The size of the relevant set a faceted search counted and sorted (its depth at most); null for a plain search.</summary>
+    public int? Total { get; init; }
+
     /// <summary>No hits.</summary>
     public static SearchResult Empty { get; } = new([]);
 }
