@@ -145,6 +145,51 @@ public static class TrainingDataSources
         return new TrainingData(pairs, catalogue, "self-supervised (title to the rest of the product text)");
     }
 
+    /// <summary>
+    /// Adds hard negatives mined from an index: for each query, the highest-ranked products of
+    /// <paramref name="rankings"/> (the current model's search for the query's text, best first)
+    /// that are neither a positive of that query nor judged relevant to it (gain above 0) become,
+    /// in rank order, the negatives of its pairs that have none. Pairs with a judged negative keep
+    /// it. Unjudged products count as negatives, so a catalogue with near-duplicates of a positive
+    /// may teach a false negative: skip the top <paramref name="skip"/> ranks to leave those out.
+    /// </summary>
+    /// <param name="data">The pairs to add negatives to.</param>
+    /// <param name="rankings">Ranked product ids by query key.</param>
+    /// <param name="skip">Ranks left out from the top before mining.</param>
+    public static TrainingData WithMinedNegatives(TrainingData data, IReadOnlyDictionary<string, IReadOnlyList<string>> rankings, int skip = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(rankings);
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        var positives = data.Pairs.GroupBy(p => p.QueryKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.ProductId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var next = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pairs = new List<TrainingPair>(data.Pairs.Count);
+        foreach (var pair in data.Pairs)
+        {
+            if (pair.Negative is not null || !rankings.TryGetValue(pair.QueryKey, out var ranked))
+            {
+                pairs.Add(pair);
+                continue;
+            }
+
+            var judged = data.Judged is not null && data.Judged.TryGetValue(pair.QueryKey, out var j) ? j : null;
+            var mined = ranked.Skip(skip)
+                .Where(id => !positives[pair.QueryKey].Contains(id) && !(judged is not null && judged.TryGetValue(id, out var gain) && gain > 0) && data.Catalogue.ContainsKey(id))
+                .ToList();
+            if (mined.Count == 0)
+            {
+                pairs.Add(pair);
+                continue;
+            }
+
+            var n = next.GetValueOrDefault(pair.QueryKey);
+            next[pair.QueryKey] = n + 1;
+            pairs.Add(pair with { Negative = data.Catalogue[mined[n % mined.Count]] });
+        }
+
+        return data with { Pairs = pairs, Source = data.Source + $", negatives mined from the index (ranks from {skip + 1})" };
+    }
+
     private static Dictionary<string, string> Texts(IReadOnlyList<Product> products, ProductTextComposer composer)
     {
         ArgumentNullException.ThrowIfNull(products);

@@ -92,7 +92,7 @@ internal sealed class CatalogueOptions
         }
     }
 
-    private static string DefaultCacheDirectory()
+    internal static string DefaultCacheDirectory()
     {
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {

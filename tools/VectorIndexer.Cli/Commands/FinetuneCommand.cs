@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using VectorIndexer.Core;
+using VectorIndexer.Core.Indexing;
 using VectorIndexer.Embedding;
 using VectorIndexer.Embedding.Tokenization;
 using VectorIndexer.Evaluation;
+using VectorIndexer.Index.Embedded;
 using VectorIndexer.Training;
 using VectorIndexer.Training.Bert;
 
@@ -38,7 +40,9 @@ internal static class FinetuneCommand
         var validation = new Option<double>("--validation") { Description = $"Share of the training queries held out for early stopping on their nDCG@10 (default {defaults.ValidationFraction}; 0: off).", DefaultValueFactory = _ => defaults.ValidationFraction };
         var validationSample = new Option<int>("--validation-sample") { Description = $"Validation ranks the held-out queries' judged products among this many others from the catalogue (default {defaults.ValidationCatalogueSample}; 0: the whole catalogue, slower).", DefaultValueFactory = _ => defaults.ValidationCatalogueSample };
         var patience = new Option<int>("--patience") { Description = $"Epochs without a validation gain before stopping (default {defaults.Patience}).", DefaultValueFactory = _ => defaults.Patience };
-        var noHardNegatives = new Option<bool>("--no-hard-negatives") { Description = "Judged queries: do not add the products judged irrelevant as extra negatives." };
+        var noHardNegatives = new Option<bool>("--no-hard-negatives") { Description = "Do not add hard negatives (judged irrelevant or mined) to the batches." };
+        var mineNegatives = new Option<int>("--mine-negatives") { Description = "Mine hard negatives from an index of the catalogue embedded with the base model: the query's top this many products that are neither its positives nor judged relevant give the pairs without a judged negative one each (0: off, the default).", DefaultValueFactory = _ => 0 };
+        var mineSkip = new Option<int>("--mine-skip") { Description = "With --mine-negatives: leave out this many top ranks first, where near-duplicates of a positive would be false negatives (default 0).", DefaultValueFactory = _ => 0 };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint folder; a run started again with the same data and settings resumes from it. Default: <out>.checkpoint." };
         var threads = new Option<int>("--threads") { Description = "LibTorch threads (default 0: one per core).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "Where to train: cpu (this build carries LibTorch for the CPU only).", DefaultValueFactory = _ => "cpu" };
@@ -49,7 +53,7 @@ internal static class FinetuneCommand
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
             baseModel, output, products, mapping, minGain, clicks, selfSupervised, folds, excludeFold, foldSeed,
-            epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, checkpoint, threads, device, json,
+            epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
         };
         foreach (var option in judged.All)
         {
@@ -137,6 +141,16 @@ internal static class FinetuneCommand
                 data = TrainingDataSources.FromJudgements(catalogue, composer, judgedQueries, judgements, result.GetValue(minGain), $"judgements {Path.GetFileName(qrelsPath)} (gain >= {result.GetValue(minGain)})");
             }
 
+            if (result.GetValue(mineNegatives) is var depth and not 0)
+            {
+                if (depth is < 0 or > 1_000 || result.GetValue(mineSkip) is < 0 or > 1_000)
+                {
+                    throw new InputException("--mine-negatives and --mine-skip take 0 to 1000.");
+                }
+
+                data = await MineNegativesAsync(data, catalogue, named is not null && !Directory.Exists(named) ? BundledModel.Find(named)?.Key : null, named is not null && Directory.Exists(named) ? named : null, depth, result.GetValue(mineSkip), cancellationToken);
+            }
+
             await Console.Error.WriteLineAsync($"finetune: {source.Name} on {data.Pairs.Count} pairs ({data.Source}) from {data.Pairs.Select(p => p.QueryKey).Distinct().Count()} queries, {catalogue.Count} products; " +
                 $"{options.Epochs} epoch(s), batch {options.BatchSize}, learning rate {options.LearningRate}, max length {options.MaxLength}, seed {options.Seed}");
             var graph = BertGraph.Read(source.OnnxPath);
@@ -197,6 +211,30 @@ internal static class FinetuneCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Embeds the catalogue with the base model (cached vectors reused), ranks every training query, and mines its negatives.</summary>
+    private static async Task<TrainingData> MineNegativesAsync(TrainingData data, IReadOnlyList<Product> catalogue, string? bundledKey, string? folder, int depth, int skip, CancellationToken cancellationToken)
+    {
+        var defaults = new EmbeddingOptions();
+        using var embedder = new OnnxEmbedder(new EmbeddingOptions { Model = bundledKey ?? defaults.Model, ModelPath = folder });
+        using var index = EmbeddedProductIndex.CreateInMemory();
+        var cache = await EmbeddingCache.OpenAsync(CatalogueOptions.DefaultCacheDirectory(), embedder.Model.Identity, embedder.MaxLength, embedder.Dimensions, cancellationToken);
+        var search = new RetrievalEvaluation(
+            index,
+            new IndexModel(embedder.Model.Name, embedder.Dimensions),
+            (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
+            (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
+            new ProductTextComposer(),
+            cache);
+        var bar = new ProgressLine(Console.Error, "mining: embedding catalogue");
+        await search.IndexAsync(catalogue, new SynchronousProgress<CatalogueProgress>(bar.Report), cancellationToken);
+        bar.Finish();
+        var queries = data.Pairs.GroupBy(p => p.QueryKey, StringComparer.Ordinal).Select(g => new EvaluationQuery(g.Key, g.First().Query)).ToList();
+        var rankings = await search.RankAsync(queries, depth + skip, SearchMode.Dense, cancellationToken: cancellationToken);
+        var mined = TrainingDataSources.WithMinedNegatives(data, rankings, skip);
+        await Console.Error.WriteLineAsync($"mining: {mined.Pairs.Count(p => p.Negative is not null) - data.Pairs.Count(p => p.Negative is not null)} pairs got a mined negative from the top {depth} of {queries.Count} queries ({embedder.Model.Name})");
+        return mined;
     }
 
     private static string OptionName(string? setting) => setting switch

@@ -1,0 +1,56 @@
+using VectorIndexer.Core;
+using VectorIndexer.Evaluation;
+
+namespace VectorIndexer.Training.Tests;
+
+public sealed class TrainingDataTests
+{
+    private static readonly Product[] Products =
+    [
+        P("mug"), P("mug-2"), P("plate"), P("bowl"), P("tent"), P("spoon"),
+    ];
+
+    [Fact]
+    public void MinedNegatives_AreTheTopRankedThatAreNeitherPositivesNorJudgedRelevant_AndFillOnlyPairsWithoutOne()
+    {
+        var judgements = new RelevanceJudgements(new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            ["q1"] = new Dictionary<string, double> { ["mug"] = 3, ["mug-2"] = 1 },
+            ["q2"] = new Dictionary<string, double> { ["tent"] = 3, ["spoon"] = 0 },
+        });
+        var data = TrainingDataSources.FromJudgements(Products, new ProductTextComposer(), [new EvaluationQuery("q1", "red mug"), new EvaluationQuery("q2", "tent")], judgements);
+        var rankings = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["q1"] = ["mug", "mug-2", "plate", "bowl"],
+            ["q2"] = ["tent", "bowl"],
+        };
+
+        var mined = TrainingDataSources.WithMinedNegatives(data, rankings);
+
+        var q1 = Assert.Single(mined.Pairs, p => p.QueryKey == "q1");
+        Assert.Equal(data.Catalogue["plate"], q1.Negative); // mug is the positive, mug-2 judged relevant (gain 1)
+        var q2 = Assert.Single(mined.Pairs, p => p.QueryKey == "q2");
+        Assert.Equal(data.Catalogue["spoon"], q2.Negative); // the judged negative is kept
+        Assert.Contains("mined", mined.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MinedNegatives_SkipTheTopRanks_AndLeaveAPairAloneWhenNothingIsLeft()
+    {
+        var data = TrainingDataSources.SelfSupervised([P("a", "Alpha kettle"), P("b", "Beta kettle"), P("c", "Gamma kettle")], new ProductTextComposer(), new ProductTextOptions());
+        var rankings = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["a"] = ["a", "b", "c"],
+            ["b"] = ["b"],
+        };
+
+        var mined = TrainingDataSources.WithMinedNegatives(data, rankings, skip: 2);
+
+        Assert.Equal(data.Catalogue["c"], mined.Pairs.Single(p => p.QueryKey == "a").Negative);
+        Assert.Null(mined.Pairs.Single(p => p.QueryKey == "b").Negative);
+        Assert.Null(mined.Pairs.Single(p => p.QueryKey == "c").Negative);
+    }
+
+    private static Product P(string id, string? title = null) =>
+        new() { Id = id, Title = title ?? id, Description = $"About {id}: a thing for the home." };
+}
