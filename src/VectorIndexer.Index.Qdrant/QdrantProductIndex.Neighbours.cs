@@ -43,8 +43,9 @@ public partial class QdrantProductIndex
             var queries = page.Result.Select((point, i) =>
             {
                 var pointId = ProductPointId.For(products[i].Id);
+                var levels = Levels(products[i]);
                 var within = request.SameCategory
-                    ? (products[i].Category.Count == 0 ? QdrantFilterMapper.MatchNothing : QdrantFilterMapper.Map(ProductFilter.And([.. products[i].Category.Where(c => !string.IsNullOrEmpty(c)).Select(c => ProductFilter.Equal(ProductSchema.Category, c))])))
+                    ? (levels.Length == 0 ? QdrantFilterMapper.MatchNothing : QdrantFilterMapper.Map(ProductFilter.And([.. levels.Select(c => ProductFilter.Equal(ProductSchema.Category, c))])))
                     : null;
                 var query = new QueryPoints
                 {
@@ -73,7 +74,7 @@ public partial class QdrantProductIndex
                     cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < products.Count; i++)
                 {
-                    var neighbours = request.SameCategory && products[i].Category.Count == 0
+                    var neighbours = request.SameCategory && Levels(products[i]).Length == 0
                         ? []
                         : results[i].Result
                             .Where(p => request.MinScore is not float min || p.Score >= min)
@@ -90,4 +91,6 @@ public partial class QdrantProductIndex
         }
         while (offset is not null);
     }
+
+    private static string[] Levels(VectorIndexer.Core.Product product) => [.. product.Category.Where(c => !string.IsNullOrEmpty(c))];
 }

@@ -149,8 +149,8 @@ public static class TrainingDataSources
     /// Adds hard negatives mined from an index: for each query, the highest-ranked products of
     /// <paramref name="rankings"/> (the current model's search for the query's text, best first)
     /// that are neither a positive of that query nor judged relevant to it (gain above 0) become,
-    /// in rank order, the negatives of its pairs that have none. Pairs with a judged negative keep
-    /// it. Unjudged products count as negatives, so a catalogue with near-duplicates of a positive
+    /// in rank order, the negatives of its pairs that have none, in the form the pairs' documents
+    /// take. Pairs with a judged negative keep it. Unjudged products count as negatives, so a catalogue with near-duplicates of a positive
     /// may teach a false negative: skip the top <paramref name="skip"/> ranks to leave those out.
     /// </summary>
     /// <param name="data">The pairs to add negatives to.</param>
@@ -162,6 +162,15 @@ public static class TrainingDataSources
         ArgumentNullException.ThrowIfNull(rankings);
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         var positives = data.Pairs.GroupBy(p => p.QueryKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.ProductId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+        // A negative reads as the positives do: the product's document in these pairs where it has
+        // one (self-supervised pairs leave the title out), its catalogue text otherwise.
+        var documents = new Dictionary<string, string>(data.Catalogue, StringComparer.Ordinal);
+        foreach (var pair in data.Pairs)
+        {
+            documents[pair.ProductId] = pair.Document;
+        }
+
         var next = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<TrainingPair>(data.Pairs.Count);
         foreach (var pair in data.Pairs)
@@ -184,7 +193,7 @@ public static class TrainingDataSources
 
             var n = next.GetValueOrDefault(pair.QueryKey);
             next[pair.QueryKey] = n + 1;
-            pairs.Add(pair with { Negative = data.Catalogue[mined[n % mined.Count]] });
+            pairs.Add(pair with { Negative = documents[mined[n % mined.Count]] });
         }
 
         return data with { Pairs = pairs, Source = data.Source + $", negatives mined from the index (ranks from {skip + 1})" };

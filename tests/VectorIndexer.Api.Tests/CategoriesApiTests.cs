@@ -62,6 +62,8 @@ public sealed class CategoriesApiTests(SeededApiFixture api) : IClassFixture<See
     [InlineData("/api/categorise", """{"description":"no title"}""", "title")]
     [InlineData("/api/categorise", """[{"title":"an array"}]""", "body")]
     [InlineData("/api/categorise", """{"title":""", "body")]
+    [InlineData("/api/categorise", """{"title":"a","title":"b"}""", "body")]
+    [InlineData("/api/categorise", """{"title":"a","attributes":{"x":"1","x":"2"}}""", "body")]
     [InlineData("/api/categorise?k=0", """{"title":"Kettle"}""", "k")]
     [InlineData("/api/categorise?minConfidence=1.5", """{"title":"Kettle"}""", "minConfidence")]
     public async Task Categorise_InvalidRequest_Is400NamingTheField(string url, string json, string field)

@@ -69,6 +69,19 @@ public sealed class FacetsApiTests(SeededApiFixture api) : IClassFixture<SeededA
         Assert.DoesNotContain("Parameter", messages[0].GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PostSearch_WithANullFacet_Is400NamingFacets()
+    {
+        using var client = api.Factory.CreateClient();
+        using var content = new StringContent("""{"q":"kettle","facets":[null]}""", Encoding.UTF8, "application/json");
+
+        using var response = await client.PostAsync(new Uri("/api/search", UriKind.Relative), content, Token);
+
+        var text = await response.Content.ReadAsStringAsync(Token);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("errors").TryGetProperty("facets", out _), text);
+    }
+
     private static List<string> Ids(JsonElement body) =>
         [.. body.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!)];
 

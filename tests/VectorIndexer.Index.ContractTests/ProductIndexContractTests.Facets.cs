@@ -56,6 +56,22 @@ public abstract partial class ProductIndexContractTests
     }
 
     [Fact]
+    public async Task Faceted_SortedPages_ComeFromOneFixedSet_AndEndAtTheDepth()
+    {
+        await SeedAsync();
+
+        var first = await Index.SearchFacetedAsync(null, new ProductQuery(QueryE0, Limit: 2), [], SearchSort.PriceAscending, depth: 4, Token);
+        var second = await Index.SearchFacetedAsync(null, new ProductQuery(QueryE0, Limit: 2, Offset: 2), [], SearchSort.PriceAscending, depth: 4, Token);
+        var past = await Index.SearchFacetedAsync(null, new ProductQuery(QueryE0, Limit: 2, Offset: 4), [], SearchSort.PriceAscending, depth: 4, Token);
+
+        // The set is p1..p4 (the best four); by price: p1 10, p2 20, p3 30, then p4 without a price.
+        Assert.Equal(["p1", "p2"], first.Hits.Select(h => h.Product.Id));
+        Assert.Equal(["p3", "p4"], second.Hits.Select(h => h.Product.Id));
+        Assert.Empty(past.Hits);
+        Assert.Equal(4, past.Total);
+    }
+
+    [Fact]
     public async Task Faceted_UnknownFacetField_IsRefusedNamingIt()
     {
         await SeedAsync();

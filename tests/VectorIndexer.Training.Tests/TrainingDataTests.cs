@@ -46,7 +46,9 @@ public sealed class TrainingDataTests
 
         var mined = TrainingDataSources.WithMinedNegatives(data, rankings, skip: 2);
 
-        Assert.Equal(data.Catalogue["c"], mined.Pairs.Single(p => p.QueryKey == "a").Negative);
+        // In the form of a self-supervised document: without its title, as the positives are.
+        Assert.Equal(data.Pairs.Single(p => p.ProductId == "c").Document, mined.Pairs.Single(p => p.QueryKey == "a").Negative);
+        Assert.DoesNotContain("Gamma", mined.Pairs.Single(p => p.QueryKey == "a").Negative, StringComparison.Ordinal);
         Assert.Null(mined.Pairs.Single(p => p.QueryKey == "b").Negative);
         Assert.Null(mined.Pairs.Single(p => p.QueryKey == "c").Negative);
     }

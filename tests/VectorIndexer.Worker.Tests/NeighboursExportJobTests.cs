@@ -54,6 +54,41 @@ public sealed class NeighboursExportJobTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_CancelledWhileWriting_LeavesNoFileAndThePreviousOneAsItWas()
+    {
+        var path = Path.Combine(_directory.Path, "n.jsonl");
+        await File.WriteAllTextAsync(path, "previous\n", Token);
+        using var cancel = new CancellationTokenSource();
+        var source = new CancellingSource(cancel);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            VectorIndexer.Worker.Similarity.NeighboursExport.WriteAsync(source, null, new VectorIndexer.Core.Similarity.NeighbourRequest(2), path, (Path.Combine(_directory.Path, "d.jsonl"), 0.9f), 3, null, cancel.Token));
+
+        Assert.True(source.Handed >= 1);
+        Assert.Equal("previous\n", await File.ReadAllTextAsync(path, Token));
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "d.jsonl")));
+        Assert.Empty(Directory.GetFiles(_directory.Path, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Run_DeletesTheExportsOfDroppedGenerations()
+    {
+        var old = await SeedAsync();
+        var job = Job();
+        await job.RunAsync(2, sameCategory: true, Token);
+        var next = await _index.CreateGenerationAsync(new IndexModel("test", 3), Token);
+        await _index.UpsertAsync(next.Name, [Record("cup", "Cup", [1f, 0f, 0f]), Record("jug", "Jug", [1f, 0.1f, 0f])], Token);
+        await _index.ActivateGenerationAsync(next.Name, Token);
+        await _index.DropGenerationAsync(old, Token);
+
+        await job.RunAsync(2, sameCategory: true, Token);
+
+        Assert.False(File.Exists(job.PathsFor(old, 2, sameCategory: true).Neighbours));
+        Assert.True(File.Exists(job.PathsFor(next.Name, 2, sameCategory: true).Neighbours));
+        Assert.True(File.Exists(job.PathsFor(next.Name, 2, sameCategory: true).Duplicates));
+    }
+
+    [Fact]
     public async Task Run_WithoutALiveGeneration_OrWithAnOutOfRangeK_FailsSayingWhy()
     {
         var noLive = await Assert.ThrowsAsync<IndexingJobException>(() => Job().RunAsync(20, sameCategory: false, Token));
@@ -89,4 +124,21 @@ public sealed class NeighboursExportJobTests : IDisposable
 
     private static IndexRecord Record(string id, string title, float[] vector) =>
         new(new Product { Id = id, Title = title }, vector, "h-" + id);
+
+    /// <summary>Hands out products one at a time and cancels the export after the first.</summary>
+    private sealed class CancellingSource(CancellationTokenSource cancel) : VectorIndexer.Core.Similarity.IProductNeighbours
+    {
+        public int Handed { get; private set; }
+
+        public async IAsyncEnumerable<VectorIndexer.Core.Similarity.ProductNeighbours> NeighboursAsync(string? generation, VectorIndexer.Core.Similarity.NeighbourRequest request, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            foreach (var id in new[] { "a", "b", "c" })
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Handed++;
+                yield return new(new Product { Id = id, Title = id }, [new("x", 0.99f)]);
+                await cancel.CancelAsync();
+            }
+        }
+    }
 }

@@ -126,8 +126,9 @@ public static class CategoriesApi
         return (k ?? options.CategoriseK, minConfidence ?? options.CategoriseMinConfidence);
     }
 
-    private static CategoriesResponse Respond(IReadOnlyList<string> stated, IReadOnlyList<SearchHit> hits, double minConfidence, double tookMs, IndexGeneration live)
+    private static CategoriesResponse Respond(IReadOnlyList<string> category, IReadOnlyList<SearchHit> hits, double minConfidence, double tookMs, IndexGeneration live)
     {
+        var stated = category.Where(c => !string.IsNullOrEmpty(c)).ToList();
         var votes = hits.Select(h => (h.Product.Category, h.Score)).ToList();
         var vote = CategoryVote.Vote(votes, maxPaths: 5, minConfidence);
         CategoryCheck? check = null;

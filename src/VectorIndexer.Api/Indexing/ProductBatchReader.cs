@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using VectorIndexer.Catalog;
 using VectorIndexer.Core;
 
@@ -83,33 +82,57 @@ internal static class ProductBatchReader
     public static async Task<ProductBatchResult> ReadOneAsync(Stream body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        JsonNode? node;
+        JsonDocument parsed;
         try
         {
-            node = await JsonNode.ParseAsync(body, documentOptions: DocumentOptions, cancellationToken: cancellationToken).ConfigureAwait(false);
+            parsed = await JsonDocument.ParseAsync(body, DocumentOptions, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException)
         {
             return Failed(BodyField, "The body is not valid JSON.");
         }
 
-        if (node is not JsonObject product)
+        using (parsed)
         {
-            return Failed(BodyField, "The body must be one product as a JSON object.");
-        }
+            if (parsed.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Failed(BodyField, "The body must be one product as a JSON object.");
+            }
 
-        if (!product.Any(p => string.Equals(p.Key, "id", StringComparison.OrdinalIgnoreCase)))
-        {
-            product["id"] = UnindexedId;
-        }
+            var names = parsed.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+            if (names.Distinct(StringComparer.OrdinalIgnoreCase).Count() != names.Count)
+            {
+                return Failed(BodyField, "The product names a field twice.");
+            }
 
-        using var document = JsonDocument.Parse(new JsonArray(product.DeepClone()).ToJsonString());
-        var checkedOne = await CheckAsync(document.RootElement, 1, cancellationToken).ConfigureAwait(false);
-        var prefix = Element(0);
-        return checkedOne with
-        {
-            Errors = checkedOne.Errors.ToDictionary(e => e.Key == prefix ? BodyField : e.Key.Replace(prefix + ".", string.Empty, StringComparison.Ordinal), e => e.Value, StringComparer.Ordinal),
-        };
+            // The same product as a one-element batch, an id added when it has none.
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartArray();
+                writer.WriteStartObject();
+                if (!names.Any(n => string.Equals(n, "id", StringComparison.OrdinalIgnoreCase)))
+                {
+                    writer.WriteString("id", UnindexedId);
+                }
+
+                foreach (var property in parsed.RootElement.EnumerateObject())
+                {
+                    property.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteEndArray();
+            }
+
+            using var document = JsonDocument.Parse(buffer.ToArray());
+            var checkedOne = await CheckAsync(document.RootElement, 1, cancellationToken).ConfigureAwait(false);
+            var prefix = Element(0);
+            return checkedOne with
+            {
+                Errors = checkedOne.Errors.ToDictionary(e => e.Key == prefix ? BodyField : e.Key.Replace(prefix + ".", string.Empty, StringComparison.Ordinal), e => e.Value, StringComparer.Ordinal),
+            };
+        }
     }
 
     /// <summary>The id given to a product read by <see cref="ReadOneAsync"/> without one.</summary>

@@ -206,7 +206,14 @@ internal sealed class RequestErrors
     /// <summary>Checks the facet fields (a comma-separated list or a JSON array); empty when none.</summary>
     public IReadOnlyList<string> CheckFacets(IEnumerable<string>? facets)
     {
-        var fields = (facets ?? []).SelectMany(f => f.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
+        var given = (facets ?? []).ToList();
+        if (given.Any(f => f is null))
+        {
+            Add("facets", "facets holds a null; give field names.");
+            return [];
+        }
+
+        var fields = given.SelectMany(f => f.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct(StringComparer.Ordinal).ToList();
         try
         {
             FacetedSearch.ThrowIfUnknown(fields);

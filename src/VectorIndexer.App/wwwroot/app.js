@@ -170,7 +170,7 @@ async function runSearch(params, offset) {
   const mode = answer.body.mode ? ` · ${answer.body.mode} search` : '';
   const of = typeof answer.body.total === 'number' ? ` of ${answer.body.total}` : '';
   setSummary(`${shown}${of} result${shown === 1 ? '' : 's'} for “${params.get('q')}” · ${answer.body.tookMs.toFixed(0)} ms${mode}`);
-  ui.more.hidden = items.length < PAGE_SIZE;
+  ui.more.hidden = items.length < PAGE_SIZE || (typeof answer.body.total === 'number' && shown >= answer.body.total);
 }
 
 // ---- "more like these": the products opened in this session ----------------------------------

@@ -69,7 +69,8 @@ public static class FacetedSearch
 
     /// <summary>
     /// The page of <paramref name="query"/> (its limit and offset) cut from its relevant set (the
-    /// first <paramref name="depth"/> hits, or offset + limit when more), ordered by
+    /// first <paramref name="depth"/> hits; in relevance order offset + limit when more, while a
+    /// sorted set ends at the depth, so its pages never shift), ordered by
     /// <paramref name="sort"/>, with the facets of the whole set and its size.
     /// </summary>
     public static async Task<SearchResult> SearchFacetedAsync(this IProductSearch search, string? generation, ProductQuery query, IReadOnlyList<string> facets, SearchSort sort, int depth, CancellationToken cancellationToken = default)
@@ -79,7 +80,10 @@ public static class FacetedSearch
         ArgumentNullException.ThrowIfNull(facets);
         ThrowIfUnknown(facets);
         ArgumentOutOfRangeException.ThrowIfLessThan(depth, 1);
-        var relevant = (await search.SearchAsync(generation, query with { Limit = Math.Max(depth, checked(query.Offset + query.Limit)), Offset = 0 }, cancellationToken).ConfigureAwait(false)).Hits;
+        // In relevance order a deeper page only extends the set; a sort re-orders a fixed set, so
+        // its pages stay consistent and end at the depth.
+        var size = sort == SearchSort.Relevance ? Math.Max(depth, checked(query.Offset + query.Limit)) : depth;
+        var relevant = (await search.SearchAsync(generation, query with { Limit = size, Offset = 0 }, cancellationToken).ConfigureAwait(false)).Hits;
         var page = Sort(relevant, sort).Skip(query.Offset).Take(query.Limit).ToList();
         return new SearchResult(page) { Facets = facets.Count == 0 ? null : Count(relevant, facets), Total = relevant.Count };
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,13 +14,14 @@ namespace VectorIndexer.Worker.Jobs;
 /// <summary>
 /// Writes the live generation's similarity graph to <c>Worker:NeighboursExport:Directory</c>:
 /// <c>neighbours-{generation}-k{k}.jsonl</c> (each product's nearest products) and
-/// <c>near-duplicates-{generation}.jsonl</c> (groups above <c>DuplicateThreshold</c>), each moved
+/// <c>near-duplicates-{generation}-k{k}.jsonl</c> (groups above <c>DuplicateThreshold</c>;
+/// <c>-same-category</c> before <c>.jsonl</c> when neighbours stay within the category), each moved
 /// into place when complete, so a failed or cancelled run leaves the previous files. The
 /// generation is named in the files, so an export never mixes two; running it twice rewrites the
-/// same files.
+/// same files; the files of generations since dropped are deleted.
 /// </summary>
 [AutomaticRetry(Attempts = 0)]
-public sealed class NeighboursExportJob : INeighboursExportJob
+public sealed partial class NeighboursExportJob : INeighboursExportJob
 {
     private static readonly TimeSpan ProgressLogInterval = TimeSpan.FromSeconds(10);
 
@@ -38,9 +40,12 @@ public sealed class NeighboursExportJob : INeighboursExportJob
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The files of the last export of <paramref name="generation"/>.</summary>
-    public (string Neighbours, string Duplicates) PathsFor(string generation, int k) =>
-        (Path.Combine(_directory, $"neighbours-{generation}-k{k}.jsonl"), Path.Combine(_directory, $"near-duplicates-{generation}.jsonl"));
+    /// <summary>The files of the last export of <paramref name="generation"/> with these settings.</summary>
+    public (string Neighbours, string Duplicates) PathsFor(string generation, int k, bool sameCategory = false)
+    {
+        var settings = $"k{k}{(sameCategory ? "-same-category" : string.Empty)}";
+        return (Path.Combine(_directory, $"neighbours-{generation}-{settings}.jsonl"), Path.Combine(_directory, $"near-duplicates-{generation}-{settings}.jsonl"));
+    }
 
     /// <exception cref="IndexingJobException">No generation is live, or k is out of range; not retried.</exception>
     [JobDisplayName("Export neighbours (k = {0})")]
@@ -60,7 +65,7 @@ public sealed class NeighboursExportJob : INeighboursExportJob
         var live = await _index.GetLiveGenerationAsync(cancellationToken)
             ?? throw new IndexingJobException("The neighbours export needs a live generation; run a full reindex first.");
         var total = await _index.CountAsync(live.Name, cancellationToken: cancellationToken);
-        var (neighboursPath, duplicatesPath) = PathsFor(live.Name, k);
+        var (neighboursPath, duplicatesPath) = PathsFor(live.Name, k, sameCategory);
         var lastLog = Stopwatch.StartNew();
         var progress = new InlineProgress(p =>
         {
@@ -75,11 +80,29 @@ public sealed class NeighboursExportJob : INeighboursExportJob
 
         // The generation is named: a switch during the export does not mix two generations' products.
         var summary = await NeighboursExport.WriteAsync(_index, live.Name, request, neighboursPath, (duplicatesPath, _options.DuplicateThreshold), total, progress, cancellationToken);
+        await PruneAsync(cancellationToken);
         if (_logger.IsEnabled(LogLevel.Information))
         {
             Log.NeighboursExported(_logger, live.Name, summary.Products, k, summary.DuplicateGroups, summary.Elapsed.TotalSeconds, neighboursPath);
         }
     }
+
+    /// <summary>Deletes the exports of generations that no longer exist (dropped after a reindex).</summary>
+    private async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        var generations = (await _index.ListGenerationsAsync(cancellationToken)).Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(_directory, "*.jsonl"))
+        {
+            var match = ExportName().Match(Path.GetFileName(file));
+            if (match.Success && !generations.Contains(match.Groups["generation"].Value))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^(?:neighbours|near-duplicates)-(?<generation>.+)-k\d+(?:-same-category)?\.jsonl$")]
+    private static partial Regex ExportName();
 
     /// <summary>Reports on the caller's thread.</summary>
     private sealed class InlineProgress(Action<NeighboursExportProgress> report) : IProgress<NeighboursExportProgress>

@@ -51,6 +51,11 @@ public static class NeighboursExport
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(neighboursPath);
         request.ThrowIfInvalid();
+        if (duplicates is { } both && string.Equals(Path.GetFullPath(both.Path), Path.GetFullPath(neighboursPath), StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The neighbours and the near-duplicates files must differ.", nameof(duplicates));
+        }
+
         var finder = duplicates is { } d ? new NearDuplicateFinder(d.Threshold) : null;
         var stopwatch = Stopwatch.StartNew();
         long products = 0;
@@ -160,7 +165,8 @@ public static class NeighboursExport
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        return full + ".partial";
+        // Unique per run: two runs at once never write, move or delete each other's file.
+        return $"{full}.{Guid.NewGuid():N}.partial";
     }
 
     /// <summary>One JSON document per line into a file, through one reused buffer.</summary>

@@ -148,6 +148,11 @@ internal static class FinetuneCommand
                     throw new InputException("--mine-negatives and --mine-skip take 0 to 1000.");
                 }
 
+                if (!options.JudgedHardNegatives)
+                {
+                    throw new InputException("--mine-negatives with --no-hard-negatives: mined negatives are hard negatives, and that option leaves them out; give one of the two.");
+                }
+
                 data = await MineNegativesAsync(data, catalogue, named is not null && !Directory.Exists(named) ? BundledModel.Find(named)?.Key : null, named is not null && Directory.Exists(named) ? named : null, depth, result.GetValue(mineSkip), cancellationToken);
             }
 

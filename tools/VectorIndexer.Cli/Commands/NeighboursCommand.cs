@@ -55,6 +55,10 @@ internal static class NeighboursCommand
                 }
 
                 var duplicatesPath = result.GetValue(duplicates);
+                if (duplicatesPath is not null && Path.GetFullPath(duplicatesPath) == Path.GetFullPath(result.GetValue(output)!))
+                {
+                    throw new InputException("--duplicates: give a file other than --out.");
+                }
                 IProductIndex source;
                 IDisposable owned;
                 string? target = null;
