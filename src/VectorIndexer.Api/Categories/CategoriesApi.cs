@@ -74,7 +74,7 @@ public static class CategoriesApi
         }
 
         var started = time.GetTimestamp();
-        var live = await RequireLiveAsync(index, cancellationToken).ConfigureAwait(false);
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         var product = body.Products[0];
         var vector = await embedder.EmbedAsync(composer.Compose(product), EmbeddingPurpose.Document, cancellationToken).ConfigureAwait(false);
         var hits = (await index.SearchAsync(live.Name, new ProductQuery(vector, Limit: neighbours), cancellationToken).ConfigureAwait(false)).Hits;
@@ -100,7 +100,7 @@ public static class CategoriesApi
         }
 
         var started = time.GetTimestamp();
-        var live = await RequireLiveAsync(index, cancellationToken).ConfigureAwait(false);
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         var record = await index.GetAsync(live.Name, id, cancellationToken).ConfigureAwait(false);
         if (record is null)
         {
@@ -141,10 +141,6 @@ public static class CategoriesApi
 
         return new CategoriesResponse(vote.Paths, vote.Levels, vote.Neighbours, check, tookMs, live.Model.Name, live.Name);
     }
-
-    private static async Task<IndexGeneration> RequireLiveAsync(IProductIndex index, CancellationToken cancellationToken) =>
-        await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false)
-        ?? throw new GenerationNotFoundException("No generation is live yet.");
 }
 
 /// <summary>Suggested categories of a product.</summary>

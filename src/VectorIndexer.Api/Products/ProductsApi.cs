@@ -33,7 +33,7 @@ public static class ProductsApi
         IProductIndex index,
         CancellationToken cancellationToken)
     {
-        var live = await RequireLiveAsync(index, cancellationToken).ConfigureAwait(false);
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         var record = await index.GetAsync(live.Name, id, cancellationToken).ConfigureAwait(false);
         return record is null
             ? UnknownProduct(id)
@@ -61,7 +61,7 @@ public static class ProductsApi
         }
 
         var started = time.GetTimestamp();
-        var live = await RequireLiveAsync(index, cancellationToken).ConfigureAwait(false);
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         if (await index.GetAsync(live.Name, id, cancellationToken).ConfigureAwait(false) is null)
         {
             return UnknownProduct(id);
@@ -70,10 +70,6 @@ public static class ProductsApi
         var hits = (await index.SearchAsync(live.Name, ProductQuery.Similar(id, filter, limit: k ?? 10, offset: offset ?? 0), cancellationToken).ConfigureAwait(false)).Hits;
         return TypedResults.Ok(new SearchResponse([.. hits.Select(SearchItem.From)], time.GetElapsedTime(started).TotalMilliseconds, live.Model.Name, live.Name));
     }
-
-    private static async Task<IndexGeneration> RequireLiveAsync(IProductIndex index, CancellationToken cancellationToken) =>
-        await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false)
-        ?? throw new GenerationNotFoundException("No generation is live yet.");
 
     private static ProblemHttpResult UnknownProduct(string id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

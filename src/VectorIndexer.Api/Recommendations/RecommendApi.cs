@@ -77,8 +77,7 @@ public static class RecommendApi
         }
 
         var started = time.GetTimestamp();
-        var live = await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new GenerationNotFoundException("No generation is live yet.");
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         var query = ProductQuery.Recommendation(positive, negative, strategy!.Value, request.Filter, request.K ?? 10, request.Offset ?? 0);
         IReadOnlyList<SearchHit> hits;
         try

@@ -117,8 +117,7 @@ public static class SearchApi
         CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var live = await index.GetLiveGenerationAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new GenerationNotFoundException("No generation is live yet.");
+        var live = await index.RequireLiveGenerationAsync(cancellationToken).ConfigureAwait(false);
         var text = search.Q.Trim();
         var embedStarted = time.GetTimestamp();
         var vector = search.Mode == SearchMode.Lexical ? [] : await embedder.EmbedQueryAsync(text, cancellationToken).ConfigureAwait(false);

@@ -222,16 +222,10 @@ internal static class FinetuneCommand
     private static async Task<TrainingData> MineNegativesAsync(TrainingData data, IReadOnlyList<Product> catalogue, string? bundledKey, string? folder, int depth, int skip, CancellationToken cancellationToken)
     {
         var defaults = new EmbeddingOptions();
-        using var embedder = new OnnxEmbedder(new EmbeddingOptions { Model = bundledKey ?? defaults.Model, ModelPath = folder });
-        using var index = EmbeddedProductIndex.CreateInMemory();
+        var embedder = new OnnxEmbedder(new EmbeddingOptions { Model = bundledKey ?? defaults.Model, ModelPath = folder });
         var cache = await EmbeddingCache.OpenAsync(CatalogueOptions.DefaultCacheDirectory(), embedder.Model.Identity, embedder.MaxLength, embedder.Dimensions, cancellationToken);
-        var search = new RetrievalEvaluation(
-            index,
-            new IndexModel(embedder.Model.Name, embedder.Dimensions),
-            (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Document, ct),
-            (texts, ct) => embedder.EmbedAsync(texts, EmbeddingPurpose.Query, ct),
-            new ProductTextComposer(),
-            cache);
+        using var embedded = new EmbeddedCatalogue(EmbeddedProductIndex.CreateInMemory(), embedder, catalogue, cache);
+        var search = embedded.Evaluation;
         var bar = new ProgressLine(Console.Error, "mining: embedding catalogue");
         await search.IndexAsync(catalogue, new SynchronousProgress<CatalogueProgress>(bar.Report), cancellationToken);
         bar.Finish();
