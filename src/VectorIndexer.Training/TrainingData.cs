@@ -29,6 +29,16 @@ public sealed record TrainingData(IReadOnlyList<TrainingPair> Pairs, IReadOnlyDi
             : Pairs.Where(p => p.QueryKey == queryKey).Select(p => p.ProductId).Distinct(StringComparer.Ordinal).ToDictionary(id => id, _ => 1.0, StringComparer.Ordinal);
 }
 
+/// <summary>What stands for the query in a self-supervised pair.</summary>
+public enum SelfSupervisedQuery
+{
+    /// <summary>The product's whole title.</summary>
+    Title,
+
+    /// <summary>A seeded run of 2 to 6 consecutive title words, shaped like a shopper's keywords.</summary>
+    TitleSpan,
+}
+
 /// <summary>Builds <see cref="TrainingData"/> from the formats the project reads: judged queries, click logs, or the catalogue alone.</summary>
 public static class TrainingDataSources
 {
@@ -119,12 +129,16 @@ public static class TrainingDataSources
     }
 
     /// <summary>
-    /// Self-supervised pairs for a catalogue with neither judgements nor clicks: each product's
-    /// title is the query, the rest of its text the document.
+    /// Self-supervised pairs for a catalogue with neither judgements nor clicks: the query is the
+    /// product's title (<see cref="SelfSupervisedQuery.Title"/>) or a seeded run of 2 to 6 of its
+    /// words, shaped like a shopper's keywords (<see cref="SelfSupervisedQuery.TitleSpan"/>); the
+    /// document is the rest of its text, without the title, so that the pair is not matched by the
+    /// title's words alone.
     /// </summary>
-    public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions)
+    public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions, SelfSupervisedQuery query = SelfSupervisedQuery.Title, int seed = 42)
     {
         ArgumentNullException.ThrowIfNull(textOptions);
+        var random = new Random(seed);
         var catalogue = Texts(products, composer);
         var withoutTitle = new ProductTextComposer(new ProductTextOptions
         {
@@ -138,11 +152,27 @@ public static class TrainingDataSources
             var rest = withoutTitle.Compose(product);
             if (!string.IsNullOrWhiteSpace(product.Title) && !string.IsNullOrWhiteSpace(rest))
             {
-                pairs.Add(new TrainingPair(product.Id, product.Title, product.Id, rest));
+                var text = query == SelfSupervisedQuery.TitleSpan ? TitleSpan(product.Title, random) : product.Title;
+                pairs.Add(new TrainingPair(product.Id, text, product.Id, rest));
             }
         }
 
-        return new TrainingData(pairs, catalogue, "self-supervised (title to the rest of the product text)");
+        var form = query == SelfSupervisedQuery.TitleSpan ? "a run of 2 to 6 title words" : "title";
+        return new TrainingData(pairs, catalogue, $"self-supervised ({form} to the rest of the product text)");
+    }
+
+    /// <summary>A run of 2 to 6 consecutive words of <paramref name="title"/> (the whole title when it has 3 words or fewer).</summary>
+    internal static string TitleSpan(string title, Random random)
+    {
+        var words = title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length <= 3)
+        {
+            return string.Join(' ', words);
+        }
+
+        var length = random.Next(2, Math.Min(6, words.Length) + 1);
+        var start = random.Next(0, words.Length - length + 1);
+        return string.Join(' ', words, start, length);
     }
 
     /// <summary>

@@ -53,6 +53,43 @@ public sealed class TrainingDataTests
         Assert.Null(mined.Pairs.Single(p => p.QueryKey == "c").Negative);
     }
 
+    [Fact]
+    public void TitleSpanQueries_AreRunsOfTwoToSixTitleWords_TheSameForTheSameSeed()
+    {
+        Product[] products =
+        [
+            P("long", "Stainless Steel Insulated Water Bottle with Straw Lid 32 oz Blue"),
+            P("short", "Camping Tent"),
+            P("three", "Red Ceramic Mug"),
+        ];
+
+        var data = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.TitleSpan, seed: 7);
+        var again = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.TitleSpan, seed: 7);
+
+        var span = data.Pairs.Single(p => p.ProductId == "long").Query;
+        var words = span.Split(' ');
+        Assert.InRange(words.Length, 2, 6);
+        Assert.Contains(span, products[0].Title, StringComparison.Ordinal); // consecutive words of the title
+        Assert.Equal("Camping Tent", data.Pairs.Single(p => p.ProductId == "short").Query);
+        Assert.Equal("Red Ceramic Mug", data.Pairs.Single(p => p.ProductId == "three").Query);
+        Assert.Equal(data.Pairs.Select(p => p.Query), again.Pairs.Select(p => p.Query));
+        Assert.DoesNotContain("Insulated", data.Pairs.Single(p => p.ProductId == "long").Document, StringComparison.Ordinal); // the document still leaves the title out
+        Assert.Contains("title words", data.Source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TitleSpans_CoverEveryLengthAndPosition_OverManyDraws()
+    {
+        var random = new Random(1);
+        var title = "one two three four five six seven eight";
+        var spans = Enumerable.Range(0, 2000).Select(_ => TrainingDataSources.TitleSpan(title, random)).ToList();
+
+        Assert.All(spans, s => Assert.Contains(s, title, StringComparison.Ordinal));
+        Assert.Equal([2, 3, 4, 5, 6], spans.Select(s => s.Split(' ').Length).Distinct().Order());
+        Assert.Contains(spans, s => s.StartsWith("one ", StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.EndsWith(" eight", StringComparison.Ordinal));
+    }
+
     private static Product P(string id, string? title = null) =>
         new() { Id = id, Title = title ?? id, Description = $"About {id}: a thing for the home." };
 }

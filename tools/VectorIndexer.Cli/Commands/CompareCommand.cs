@@ -7,36 +7,109 @@ namespace VectorIndexer.Cli.Commands;
 /// <c>compare</c>: pairs the per-query nDCG@10 of saved eval runs (<c>eval --per-query</c>) by query
 /// and gives the mean difference with a paired bootstrap 95 % interval. Several files a side are
 /// read as one, so the held-out folds of a cross-validated run compare as one set of queries.
+/// With <c>--choose</c> it picks among several saved runs by the baseline's folds, so that a
+/// recipe is chosen on queries it is not then scored on.
 /// </summary>
 internal static class CompareCommand
 {
     public static Command Create()
     {
-        var baseline = new Option<string[]>("--baseline") { Description = "Per-query CSVs of the baseline (eval --per-query); several are read as one.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var candidate = new Option<string[]>("--candidate") { Description = "Per-query CSVs of the candidate, over the same queries.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var command = new Command("compare", "Compare two sets of saved per-query eval results: mean nDCG@10 of each, the paired difference and its bootstrap 95 % interval.")
+        var baseline = new Option<string[]>("--baseline") { Description = "Per-query CSVs of the baseline (eval --per-query); several are read as one. With --choose, each file is one fold.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var candidate = new Option<string[]>("--candidate") { Description = "Per-query CSVs of the candidate, over the same queries.", AllowMultipleArgumentsPerToken = true };
+        var choose = new Option<string[]>("--choose")
         {
-            baseline, candidate,
+            Description = "Choose by cross-validation instead: name=file[,file...] candidates (repeat the option); for each baseline file (a fold) the candidate, or the baseline, " +
+                "with the best mean on the other folds' queries is taken for this fold's queries, and the pooled choice is compared with the baseline.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("compare", "Compare two sets of saved per-query eval results: mean nDCG@10 of each, the paired difference and its bootstrap 95 % interval; or choose among several by cross-validation.")
+        {
+            baseline, candidate, choose,
         };
         command.SetAction(async (result, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
-            var before = await ReadAsync(result.GetValue(baseline)!, cancellationToken);
-            var after = await ReadAsync(result.GetValue(candidate)!, cancellationToken);
-            var missing = before.Keys.Except(after.Keys).Concat(after.Keys.Except(before.Keys)).ToList();
-            if (missing.Count > 0)
+            var baselineFiles = result.GetValue(baseline)!;
+            var candidateFiles = result.GetValue(candidate) ?? [];
+            var named = result.GetValue(choose) ?? [];
+            if ((candidateFiles.Length > 0) == (named.Length > 0))
             {
-                throw new InputException($"The two sides must hold the same queries; {missing.Count} are on one side only (e.g. '{missing[0]}').");
+                throw new InputException("Give either --candidate (one candidate to compare) or --choose (candidates to choose among by folds).");
             }
 
-            var ids = before.Keys.Order(StringComparer.Ordinal).ToArray();
-            var a = ids.Select(id => before[id]).ToArray();
-            var b = ids.Select(id => after[id]).ToArray();
-            var interval = CrossValidation.PairedBootstrap(b, a);
-            Console.WriteLine($"{ids.Length} queries: baseline nDCG@10 {EsciCatalog.Format(a.Average(), "0.0000")}, candidate {EsciCatalog.Format(b.Average(), "0.0000")}");
-            Console.WriteLine($"difference {EsciCatalog.Format(interval.MeanDifference, "+0.0000;-0.0000")} (95 % CI {EsciCatalog.Format(interval.Lower, "+0.0000;-0.0000")} to {EsciCatalog.Format(interval.Upper, "+0.0000;-0.0000")}), better on {interval.Better}, worse on {interval.Worse}");
+            var before = await ReadAsync(baselineFiles, cancellationToken);
+            if (named.Length > 0)
+            {
+                return await ChooseAsync(baselineFiles, before, named, cancellationToken);
+            }
+
+            var after = await ReadAsync(candidateFiles, cancellationToken);
+            var ids = SameQueries(before, after, "--candidate");
+            Print(ids, [.. ids.Select(id => before[id])], [.. ids.Select(id => after[id])]);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Folds are the baseline's files; each candidate (and the baseline, listed first so that ties keep it) is scored on the folds it was not chosen on.</summary>
+    private static async Task<int> ChooseAsync(string[] baselineFiles, Dictionary<string, double> before, string[] named, CancellationToken cancellationToken)
+    {
+        if (baselineFiles.Length < 2)
+        {
+            throw new InputException("--choose needs the baseline as one file per fold (two or more), as tools/finetune/folds.sh or eval --only-fold write them.");
+        }
+
+        var foldOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var f = 0; f < baselineFiles.Length; f++)
+        {
+            foreach (var id in (await ReadAsync([baselineFiles[f]], cancellationToken)).Keys)
+            {
+                foldOf[id] = f;
+            }
+        }
+
+        var ids = before.Keys.Order(StringComparer.Ordinal).ToArray();
+        var candidates = new List<(string Name, IReadOnlyList<double> Scores)> { ("baseline", [.. ids.Select(id => before[id])]) };
+        foreach (var entry in named)
+        {
+            var (name, files) = entry.Split('=', 2) is [var n, var f] && n.Length > 0 && f.Length > 0
+                ? (n, f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                : throw new InputException($"--choose '{entry}': give name=file[,file...].");
+            if (candidates.Any(c => c.Name == name))
+            {
+                throw new InputException($"--choose '{entry}': the name '{name}' is given twice (and 'baseline' is taken).");
+            }
+
+            var scores = await ReadAsync(files, cancellationToken);
+            SameQueries(before, scores, $"--choose {name}");
+            candidates.Add((name, [.. ids.Select(id => scores[id])]));
+        }
+
+        var choice = CrossValidation.Choose(candidates, [.. ids.Select(id => foldOf[id])]);
+        foreach (var fold in choice.Folds)
+        {
+            Console.WriteLine($"fold {fold.Fold + 1} ({Path.GetFileName(baselineFiles[fold.Fold])}, {fold.Queries} queries): chose {fold.Chosen} (mean {EsciCatalog.Format(fold.TrainingMean, "0.0000")} on the other folds), {EsciCatalog.Format(fold.HeldOutMean, "0.0000")} on this one");
+        }
+
+        Print(ids, candidates[0].Scores, choice.HeldOutScores);
+        return ExitCodes.Success;
+    }
+
+    private static string[] SameQueries(Dictionary<string, double> before, Dictionary<string, double> after, string side)
+    {
+        var missing = before.Keys.Except(after.Keys).Concat(after.Keys.Except(before.Keys)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new InputException($"{side}: the two sides must hold the same queries; {missing.Count} are on one side only (e.g. '{missing[0]}').");
+        }
+
+        return [.. before.Keys.Order(StringComparer.Ordinal)];
+    }
+
+    private static void Print(string[] ids, IReadOnlyList<double> a, IReadOnlyList<double> b)
+    {
+        var interval = CrossValidation.PairedBootstrap(b, a);
+        Console.WriteLine($"{ids.Length} queries: baseline nDCG@10 {EsciCatalog.Format(a.Average(), "0.0000")}, candidate {EsciCatalog.Format(b.Average(), "0.0000")}");
+        Console.WriteLine($"difference {EsciCatalog.Format(interval.MeanDifference, "+0.0000;-0.0000")} (95 % CI {EsciCatalog.Format(interval.Lower, "+0.0000;-0.0000")} to {EsciCatalog.Format(interval.Upper, "+0.0000;-0.0000")}), better on {interval.Better}, worse on {interval.Worse}");
     }
 
     private static async Task<Dictionary<string, double>> ReadAsync(string[] paths, CancellationToken cancellationToken)

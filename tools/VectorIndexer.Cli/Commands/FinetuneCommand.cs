@@ -28,6 +28,8 @@ internal static class FinetuneCommand
         var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
         var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
         var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title against the rest of its text." };
+        var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default) or span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords).", DefaultValueFactory = _ => "title" };
+        selfSupervisedQuery.AcceptOnlyFromAmong("title", "span");
         var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
         var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0, as eval's).", DefaultValueFactory = _ => 0 };
@@ -52,7 +54,7 @@ internal static class FinetuneCommand
             "Fine-tune the embedding model on this catalogue: multiple-negatives ranking loss over (query, product) pairs from judged queries, a click log, " +
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
-            baseModel, output, products, mapping, minGain, clicks, selfSupervised, folds, excludeFold, foldSeed,
+            baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, folds, excludeFold, foldSeed,
             epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
         };
         foreach (var option in judged.All)
@@ -97,6 +99,11 @@ internal static class FinetuneCommand
                 throw new InputException("Give one source of pairs: --queries/--qrels (judged queries), --clicks, or --self-supervised.");
             }
 
+            if (!fromCatalogue && result.GetResult(selfSupervisedQuery) is { Implicit: false })
+            {
+                throw new InputException("--self-supervised-query: give it with --self-supervised; the other sources have real queries.");
+            }
+
             var outDirectory = Path.GetFullPath(result.GetValue(output)!);
             if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any())
             {
@@ -119,7 +126,8 @@ internal static class FinetuneCommand
             }
             else if (fromCatalogue)
             {
-                data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions());
+                var form = result.GetValue(selfSupervisedQuery) == "span" ? SelfSupervisedQuery.TitleSpan : SelfSupervisedQuery.Title;
+                data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed);
             }
             else
             {
