@@ -133,11 +133,19 @@ public static class TrainingDataSources
     /// product's title (<see cref="SelfSupervisedQuery.Title"/>) or a seeded run of 2 to 6 of its
     /// words, shaped like a shopper's keywords (<see cref="SelfSupervisedQuery.TitleSpan"/>); the
     /// document is the rest of its text, without the title, so that the pair is not matched by the
-    /// title's words alone.
+    /// title's words alone. With spans, <paramref name="spansPerProduct"/> draws give each product up
+    /// to that many pairs with different spans (each its own query key; a batch still never holds
+    /// the product twice).
     /// </summary>
-    public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions, SelfSupervisedQuery query = SelfSupervisedQuery.Title, int seed = 42)
+    public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions, SelfSupervisedQuery query = SelfSupervisedQuery.Title, int seed = 42, int spansPerProduct = 1)
     {
         ArgumentNullException.ThrowIfNull(textOptions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(spansPerProduct, 1);
+        if (spansPerProduct > 1 && query != SelfSupervisedQuery.TitleSpan)
+        {
+            throw new ArgumentException("Several pairs per product need title spans; the whole title would repeat one pair.", nameof(spansPerProduct));
+        }
+
         var random = new Random(seed);
         var catalogue = Texts(products, composer);
         var withoutTitle = new ProductTextComposer(new ProductTextOptions
@@ -152,8 +160,21 @@ public static class TrainingDataSources
             var rest = withoutTitle.Compose(product);
             if (!string.IsNullOrWhiteSpace(product.Title) && !string.IsNullOrWhiteSpace(rest))
             {
-                var text = query == SelfSupervisedQuery.TitleSpan ? TitleSpan(product.Title, random) : product.Title;
-                pairs.Add(new TrainingPair(product.Id, text, product.Id, rest));
+                if (query == SelfSupervisedQuery.Title)
+                {
+                    pairs.Add(new TrainingPair(product.Id, product.Title, product.Id, rest));
+                    continue;
+                }
+
+                var spans = new HashSet<string>(StringComparer.Ordinal);
+                for (var draw = 0; draw < spansPerProduct; draw++)
+                {
+                    var span = TitleSpan(product.Title, random);
+                    if (spans.Add(span))
+                    {
+                        pairs.Add(new TrainingPair(spans.Count == 1 ? product.Id : $"{product.Id}#{spans.Count}", span, product.Id, rest));
+                    }
+                }
             }
         }
 

@@ -90,6 +90,22 @@ public sealed class TrainingDataTests
         Assert.Contains(spans, s => s.EndsWith(" eight", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void SeveralSpansPerProduct_AreDifferentPairsUnderTheirOwnQueryKeys_AndRefusedForWholeTitles()
+    {
+        Product[] products = [P("long", "Stainless Steel Insulated Water Bottle with Straw Lid 32 oz Blue"), P("short", "Camping Tent")];
+
+        var data = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.TitleSpan, seed: 3, spansPerProduct: 4);
+
+        var bottle = data.Pairs.Where(p => p.ProductId == "long").ToList();
+        Assert.InRange(bottle.Count, 2, 4);
+        Assert.Equal(bottle.Count, bottle.Select(p => p.Query).Distinct().Count());
+        Assert.Equal(bottle.Count, bottle.Select(p => p.QueryKey).Distinct().Count());
+        Assert.Equal("long", bottle[0].QueryKey);
+        Assert.Single(data.Pairs, p => p.ProductId == "short"); // "Camping Tent" has one span: itself
+        Assert.Throws<ArgumentException>(() => TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.Title, spansPerProduct: 2));
+    }
+
     private static Product P(string id, string? title = null) =>
         new() { Id = id, Title = title ?? id, Description = $"About {id}: a thing for the home." };
 }

@@ -30,6 +30,7 @@ internal static class FinetuneCommand
         var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title against the rest of its text." };
         var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default) or span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords).", DefaultValueFactory = _ => "title" };
         selfSupervisedQuery.AcceptOnlyFromAmong("title", "span");
+        var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span: draws of a span per product (default 1); each different span is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
         var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
         var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0, as eval's).", DefaultValueFactory = _ => 0 };
@@ -54,7 +55,7 @@ internal static class FinetuneCommand
             "Fine-tune the embedding model on this catalogue: multiple-negatives ranking loss over (query, product) pairs from judged queries, a click log, " +
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
-            baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, folds, excludeFold, foldSeed,
+            baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, spans, folds, excludeFold, foldSeed,
             epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
         };
         foreach (var option in judged.All)
@@ -104,6 +105,11 @@ internal static class FinetuneCommand
                 throw new InputException("--self-supervised-query: give it with --self-supervised; the other sources have real queries.");
             }
 
+            if (result.GetValue(spans) is var draws && (draws < 1 || draws > 20 || (draws > 1 && result.GetValue(selfSupervisedQuery) != "span")))
+            {
+                throw new InputException($"--spans {draws}: give 1 to 20, and more than 1 only with --self-supervised-query span.");
+            }
+
             var outDirectory = Path.GetFullPath(result.GetValue(output)!);
             if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any())
             {
@@ -127,7 +133,7 @@ internal static class FinetuneCommand
             else if (fromCatalogue)
             {
                 var form = result.GetValue(selfSupervisedQuery) == "span" ? SelfSupervisedQuery.TitleSpan : SelfSupervisedQuery.Title;
-                data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed);
+                data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed, result.GetValue(spans));
             }
             else
             {
