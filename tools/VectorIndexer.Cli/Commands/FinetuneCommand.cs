@@ -27,7 +27,7 @@ internal static class FinetuneCommand
         var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
         var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
         var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
-        var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title against the rest of its text." };
+        var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title (or a few of its words, --self-supervised-query span) against the rest of its text." };
         var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default) or span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords).", DefaultValueFactory = _ => "title" };
         selfSupervisedQuery.AcceptOnlyFromAmong("title", "span");
         var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span: draws of a span per product (default 1); each different span is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
