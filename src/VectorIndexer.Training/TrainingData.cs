@@ -37,6 +37,9 @@ public enum SelfSupervisedQuery
 
     /// <summary>A seeded run of 2 to 6 consecutive title words, shaped like a shopper's keywords.</summary>
     TitleSpan,
+
+    /// <summary>2 to 6 title words drawn (seeded) from anywhere in it, kept in their order, punctuation dropped: keywords that need not stand together.</summary>
+    TitleWords,
 }
 
 /// <summary>Builds <see cref="TrainingData"/> from the formats the project reads: judged queries, click logs, or the catalogue alone.</summary>
@@ -130,20 +133,21 @@ public static class TrainingDataSources
 
     /// <summary>
     /// Self-supervised pairs for a catalogue with neither judgements nor clicks: the query is the
-    /// product's title (<see cref="SelfSupervisedQuery.Title"/>) or a seeded run of 2 to 6 of its
-    /// words, shaped like a shopper's keywords (<see cref="SelfSupervisedQuery.TitleSpan"/>); the
+    /// product's title (<see cref="SelfSupervisedQuery.Title"/>), a seeded run of 2 to 6 of its
+    /// words, shaped like a shopper's keywords (<see cref="SelfSupervisedQuery.TitleSpan"/>), or 2 to 6
+    /// of its words from anywhere in it (<see cref="SelfSupervisedQuery.TitleWords"/>); the
     /// document is the rest of its text, without the title, so that the pair is not matched by the
-    /// title's words alone. With spans, <paramref name="spansPerProduct"/> draws give each product up
-    /// to that many pairs with different spans (each its own query key; a batch still never holds
-    /// the product twice).
+    /// title's words alone. With spans or words, <paramref name="spansPerProduct"/> draws give each
+    /// product up to that many pairs with different queries (each its own query key; a batch still
+    /// never holds the product twice).
     /// </summary>
     public static TrainingData SelfSupervised(IReadOnlyList<Product> products, ProductTextComposer composer, ProductTextOptions textOptions, SelfSupervisedQuery query = SelfSupervisedQuery.Title, int seed = 42, int spansPerProduct = 1)
     {
         ArgumentNullException.ThrowIfNull(textOptions);
         ArgumentOutOfRangeException.ThrowIfLessThan(spansPerProduct, 1);
-        if (spansPerProduct > 1 && query != SelfSupervisedQuery.TitleSpan)
+        if (spansPerProduct > 1 && query == SelfSupervisedQuery.Title)
         {
-            throw new ArgumentException("Several pairs per product need title spans; the whole title would repeat one pair.", nameof(spansPerProduct));
+            throw new ArgumentException("Several pairs per product need title spans or words; the whole title would repeat one pair.", nameof(spansPerProduct));
         }
 
         var random = new Random(seed);
@@ -169,7 +173,7 @@ public static class TrainingDataSources
                 var spans = new HashSet<string>(StringComparer.Ordinal);
                 for (var draw = 0; draw < spansPerProduct; draw++)
                 {
-                    var span = TitleSpan(product.Title, random);
+                    var span = query == SelfSupervisedQuery.TitleSpan ? TitleSpan(product.Title, random) : TitleWords(product.Title, random);
                     if (spans.Add(span))
                     {
                         pairs.Add(new TrainingPair(spans.Count == 1 ? product.Id : $"{product.Id}#{spans.Count}", span, product.Id, rest));
@@ -178,7 +182,12 @@ public static class TrainingDataSources
             }
         }
 
-        var form = query == SelfSupervisedQuery.TitleSpan ? "a run of 2 to 6 title words" : "title";
+        var form = query switch
+        {
+            SelfSupervisedQuery.TitleSpan => "a run of 2 to 6 title words",
+            SelfSupervisedQuery.TitleWords => "2 to 6 title words in their order",
+            _ => "title",
+        };
         return new TrainingData(pairs, catalogue, $"self-supervised ({form} to the rest of the product text)");
     }
 
@@ -194,6 +203,28 @@ public static class TrainingDataSources
         var length = random.Next(2, Math.Min(6, words.Length) + 1);
         var start = random.Next(0, words.Length - length + 1);
         return string.Join(' ', words, start, length);
+    }
+
+    /// <summary>
+    /// 2 to 6 words of <paramref name="title"/> drawn without replacement from anywhere in it and
+    /// kept in the title's order; tokens without a letter or digit are dropped and trailing commas
+    /// trimmed (all the words when 3 or fewer remain).
+    /// </summary>
+    internal static string TitleWords(string title, Random random)
+    {
+        var words = title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.TrimEnd(',', ';', ':'))
+            .Where(w => w.Any(char.IsLetterOrDigit))
+            .ToArray();
+        if (words.Length <= 3)
+        {
+            return string.Join(' ', words);
+        }
+
+        var count = random.Next(2, Math.Min(6, words.Length) + 1);
+        var picked = Enumerable.Range(0, words.Length).ToArray();
+        random.Shuffle(picked);
+        return string.Join(' ', picked.Take(count).Order().Select(i => words[i]));
     }
 
     /// <summary>

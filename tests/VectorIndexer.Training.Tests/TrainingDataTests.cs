@@ -91,6 +91,26 @@ public sealed class TrainingDataTests
     }
 
     [Fact]
+    public void TitleWords_AreTwoToSixTitleWordsInTheirOrder_FromAnywhere_WithoutPunctuation()
+    {
+        var random = new Random(5);
+        var title = "Zilpoo Flatware Tray - with Hinged Lid, Kitchen | Cutlery Organizer";
+        string[] order = ["Zilpoo", "Flatware", "Tray", "with", "Hinged", "Lid", "Kitchen", "Cutlery", "Organizer"];
+        var drawn = Enumerable.Range(0, 2000).Select(_ => TrainingDataSources.TitleWords(title, random)).ToList();
+
+        Assert.All(drawn, q =>
+        {
+            var positions = q.Split(' ').Select(w => Array.IndexOf(order, w)).ToArray();
+            Assert.DoesNotContain(-1, positions); // no "-", "|" or "Lid," tokens
+            Assert.Equal(positions.Order(), positions); // the title's order
+        });
+        Assert.Equal([2, 3, 4, 5, 6], drawn.Select(q => q.Split(' ').Length).Distinct().Order());
+        Assert.Contains(drawn, q => q.Split(' ') is var w && Array.IndexOf(order, w[1]) - Array.IndexOf(order, w[0]) > 1); // words need not stand together
+        Assert.Contains(drawn, q => q == "Zilpoo Organizer");
+        Assert.Equal("Red Mug", TrainingDataSources.TitleWords("Red - Mug", new Random(1)));
+    }
+
+    [Fact]
     public void SeveralSpansPerProduct_AreDifferentPairsUnderTheirOwnQueryKeys_AndRefusedForWholeTitles()
     {
         Product[] products = [P("long", "Stainless Steel Insulated Water Bottle with Straw Lid 32 oz Blue"), P("short", "Camping Tent")];

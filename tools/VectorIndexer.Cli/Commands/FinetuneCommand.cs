@@ -27,16 +27,17 @@ internal static class FinetuneCommand
         var mapping = new Option<string>("--mapping") { Description = "Feed mapping: a built-in name (esci, default) or a mapping JSON file.", DefaultValueFactory = _ => "esci" };
         var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
         var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
-        var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title (or a few of its words, --self-supervised-query span) against the rest of its text." };
-        var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default) or span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords).", DefaultValueFactory = _ => "title" };
-        selfSupervisedQuery.AcceptOnlyFromAmong("title", "span");
-        var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span: draws of a span per product (default 1); each different span is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
+        var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title (or a few of its words, --self-supervised-query span or words) against the rest of its text." };
+        var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default), span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords) or words (2 to 6 title words from anywhere in it, in their order).", DefaultValueFactory = _ => "title" };
+        selfSupervisedQuery.AcceptOnlyFromAmong("title", "span", "words");
+        var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span or words: draws of a query per product (default 1); each different one is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
         var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
         var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
         var foldSeed = new Option<int>("--fold-seed") { Description = "Seed of the split into folds (default 0, as eval's).", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = $"Passes over the pairs (default {defaults.Epochs}); early stopping on the validation queries may stop sooner.", DefaultValueFactory = _ => defaults.Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = $"Pairs per step, each a negative for the others (default {defaults.BatchSize}); memory grows with it.", DefaultValueFactory = _ => defaults.BatchSize };
         var learningRate = new Option<double>("--learning-rate") { Description = $"AdamW peak learning rate (default {defaults.LearningRate}).", DefaultValueFactory = _ => defaults.LearningRate };
+        var scale = new Option<double>("--scale") { Description = $"Multiplies the cosine similarities before the softmax: 1 / the temperature (default {defaults.Scale}; above 0, at most 100).", DefaultValueFactory = _ => defaults.Scale };
         var warmup = new Option<double>("--warmup") { Description = $"Share of the steps warming the learning rate up (default {defaults.WarmupFraction}).", DefaultValueFactory = _ => defaults.WarmupFraction };
         var maxLength = new Option<int>("--max-length") { Description = $"Token limit of the texts while training (default {defaults.MaxLength}).", DefaultValueFactory = _ => defaults.MaxLength };
         var seed = new Option<int>("--seed") { Description = $"Seed of the shuffle, the validation split and dropout (default {defaults.Seed}); the same seed gives the same model.", DefaultValueFactory = _ => defaults.Seed };
@@ -56,7 +57,7 @@ internal static class FinetuneCommand
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
             baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, spans, folds, excludeFold, foldSeed,
-            epochs, batchSize, learningRate, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
+            epochs, batchSize, learningRate, scale, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
         };
         foreach (var option in judged.All)
         {
@@ -75,6 +76,7 @@ internal static class FinetuneCommand
                 Epochs = result.GetValue(epochs),
                 BatchSize = result.GetValue(batchSize),
                 LearningRate = result.GetValue(learningRate),
+                Scale = result.GetValue(scale),
                 WarmupFraction = result.GetValue(warmup),
                 MaxLength = result.GetValue(maxLength),
                 Seed = result.GetValue(seed),
@@ -105,9 +107,9 @@ internal static class FinetuneCommand
                 throw new InputException("--self-supervised-query: give it with --self-supervised; the other sources have real queries.");
             }
 
-            if (result.GetValue(spans) is var draws && (draws < 1 || draws > 20 || (draws > 1 && result.GetValue(selfSupervisedQuery) != "span")))
+            if (result.GetValue(spans) is var draws && (draws < 1 || draws > 20 || (draws > 1 && result.GetValue(selfSupervisedQuery) == "title")))
             {
-                throw new InputException($"--spans {draws}: give 1 to 20, and more than 1 only with --self-supervised-query span.");
+                throw new InputException($"--spans {draws}: give 1 to 20, and more than 1 only with --self-supervised-query span or words.");
             }
 
             var outDirectory = Path.GetFullPath(result.GetValue(output)!);
@@ -132,7 +134,12 @@ internal static class FinetuneCommand
             }
             else if (fromCatalogue)
             {
-                var form = result.GetValue(selfSupervisedQuery) == "span" ? SelfSupervisedQuery.TitleSpan : SelfSupervisedQuery.Title;
+                var form = result.GetValue(selfSupervisedQuery) switch
+                {
+                    "span" => SelfSupervisedQuery.TitleSpan,
+                    "words" => SelfSupervisedQuery.TitleWords,
+                    _ => SelfSupervisedQuery.Title,
+                };
                 data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed, result.GetValue(spans));
             }
             else
@@ -255,6 +262,7 @@ internal static class FinetuneCommand
         nameof(FineTuneOptions.LearningRate) => "--learning-rate",
         nameof(FineTuneOptions.BatchSize) => "--batch-size",
         nameof(FineTuneOptions.WarmupFraction) => "--warmup",
+        nameof(FineTuneOptions.Scale) => "--scale",
         nameof(FineTuneOptions.MaxLength) => "--max-length",
         nameof(FineTuneOptions.ValidationFraction) => "--validation",
         nameof(FineTuneOptions.Epochs) => "--epochs",
