@@ -16,9 +16,23 @@ public static class FineTunedModelFolder
     /// <summary>Writes the folder <paramref name="directory"/>; fails with <see cref="IOException"/> when it exists and is not empty.</summary>
     public static void Write(string directory, BertGraph graph, BertEncoder encoder, EmbeddingModel baseModel, object fineTuning)
     {
-        ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(encoder);
+        Write(directory, graph, encoder.ExportWeights(), baseModel, "fineTuning", fineTuning);
+    }
+
+    /// <summary>
+    /// Writes the folder <paramref name="directory"/> from <paramref name="weights"/> by module name
+    /// (<see cref="BertGraph.WeightNames"/>), with <paramref name="record"/> under
+    /// <paramref name="recordName"/> in <c>model.json</c>; fails with <see cref="IOException"/> when
+    /// the folder exists and is not empty.
+    /// </summary>
+    public static void Write(string directory, BertGraph graph, IReadOnlyDictionary<string, float[]> weights, EmbeddingModel baseModel, string recordName, object record)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(baseModel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordName);
+        ArgumentNullException.ThrowIfNull(record);
         var target = Path.GetFullPath(directory);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
@@ -31,9 +45,9 @@ public static class FineTunedModelFolder
         Directory.CreateDirectory(temporary);
         try
         {
-            graph.WriteModel(Path.Combine(temporary, "model.onnx"), encoder.ExportWeights());
+            graph.WriteModel(Path.Combine(temporary, "model.onnx"), weights);
             File.Copy(baseModel.VocabPath, Path.Combine(temporary, "vocab.txt"));
-            ModelFolderConfig.Write(Path.Combine(temporary, "model.json"), baseModel.Config with { Name = Path.GetFileName(target) }, "fineTuning", fineTuning);
+            ModelFolderConfig.Write(Path.Combine(temporary, "model.json"), baseModel.Config with { Name = Path.GetFileName(target) }, recordName, record);
             if (Directory.Exists(target))
             {
                 Directory.Delete(target);

@@ -8,6 +8,7 @@ var root = new RootCommand("VectorIndexer: semantic product search. Embeds produ
     EvalCommand.Create(),
     QuantizeCommand.Create(),
     FinetuneCommand.Create(),
+    AverageModelsCommand.Create(),
     CompareCommand.Create(),
     NeighboursCommand.Create(),
     CategoriseCommand.Create(),

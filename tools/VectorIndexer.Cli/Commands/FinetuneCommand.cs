@@ -119,9 +119,7 @@ internal static class FinetuneCommand
             }
 
             var named = result.GetValue(baseModel);
-            var source = named is not null && !Directory.Exists(named) && BundledModel.Find(named) is { } bundled
-                ? EmbeddingModel.Open(null, bundled.Key)
-                : EmbeddingModel.Open(named);
+            var source = ModelArgument.Open(named);
             var productsPath = EsciCatalog.RequireProductsFile(result.GetValue(products));
             var feedMapping = await EvalCommand.ReadMappingAsync(result.GetValue(mapping) ?? "esci", cancellationToken);
             var catalogue = await EvalCommand.ReadCatalogueAsync(productsPath, feedMapping, cancellationToken);

@@ -29,9 +29,7 @@ internal static class QuantizeCommand
         command.SetAction(async (result, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
             var named = result.GetValue(model);
-            var source = named is not null && !Directory.Exists(named) && BundledModel.Find(named) is { } bundled
-                ? EmbeddingModel.Open(null, bundled.Key)
-                : EmbeddingModel.Open(named);
+            var source = ModelArgument.Open(named);
             var patterns = (result.GetValue(exclude) ?? [])
                 .SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 .ToList();
