@@ -109,7 +109,7 @@ internal static class CompareCommand
     {
         var interval = CrossValidation.PairedBootstrap(b, a);
         Console.WriteLine($"{ids.Length} queries: baseline nDCG@10 {EsciCatalog.Format(a.Average(), "0.0000")}, candidate {EsciCatalog.Format(b.Average(), "0.0000")}");
-        Console.WriteLine($"difference {EsciCatalog.Format(interval.MeanDifference, "+0.0000;-0.0000")} (95 % CI {EsciCatalog.Format(interval.Lower, "+0.0000;-0.0000")} to {EsciCatalog.Format(interval.Upper, "+0.0000;-0.0000")}), better on {interval.Better}, worse on {interval.Worse}");
+        Console.WriteLine($"difference {EvalTuning.Signed(interval.MeanDifference)} (95 % CI {EvalTuning.Signed(interval.Lower)} to {EvalTuning.Signed(interval.Upper)}), better on {interval.Better}, worse on {interval.Worse}");
     }
 
     private static async Task<Dictionary<string, double>> ReadAsync(string[] paths, CancellationToken cancellationToken)

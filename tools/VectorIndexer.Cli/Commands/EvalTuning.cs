@@ -125,7 +125,7 @@ internal static class EvalTuning
     }
 
     /// <summary>A difference with its sign, four decimals; one that rounds to zero is written ±0.0000.</summary>
-    private static string Signed(double value) =>
+    internal static string Signed(double value) =>
         Math.Round(value, 4) == 0 ? "±0.0000" : value.ToString("+0.0000;-0.0000", CultureInfo.InvariantCulture);
 
     private static LexicalOptions Lexical(RankSetting setting, Action<LexicalOptions> change)
