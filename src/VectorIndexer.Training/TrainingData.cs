@@ -40,6 +40,13 @@ public enum SelfSupervisedQuery
 
     /// <summary>2 to 6 title words drawn (seeded) from anywhere in it, kept in their order, punctuation dropped: keywords that need not stand together.</summary>
     TitleWords,
+
+    /// <summary>
+    /// The leaf of the product's category path, with the brand in front on a seeded half of the
+    /// products ("slippers", "ugg slippers"): a shopper's product-type query. The document keeps the
+    /// title and leaves the category out; products of one such query never meet in a batch.
+    /// </summary>
+    Category,
 }
 
 /// <summary>Builds <see cref="TrainingData"/> from the formats the project reads: judged queries, click logs, or the catalogue alone.</summary>
@@ -145,16 +152,17 @@ public static class TrainingDataSources
     {
         ArgumentNullException.ThrowIfNull(textOptions);
         ArgumentOutOfRangeException.ThrowIfLessThan(spansPerProduct, 1);
-        if (spansPerProduct > 1 && query == SelfSupervisedQuery.Title)
+        if (spansPerProduct > 1 && query is SelfSupervisedQuery.Title or SelfSupervisedQuery.Category)
         {
-            throw new ArgumentException("Several pairs per product need title spans or words; the whole title would repeat one pair.", nameof(spansPerProduct));
+            throw new ArgumentException("Several pairs per product need title spans or words; the whole title or the category would repeat one pair.", nameof(spansPerProduct));
         }
 
         var random = new Random(seed);
         var catalogue = Texts(products, composer);
+        var left = query == SelfSupervisedQuery.Category ? ProductTextField.Category : ProductTextField.Title;
         var withoutTitle = new ProductTextComposer(new ProductTextOptions
         {
-            Fields = [.. textOptions.EffectiveFields.Where(f => f != ProductTextField.Title)],
+            Fields = [.. textOptions.EffectiveFields.Where(f => f != left)],
             CategorySeparator = textOptions.CategorySeparator,
             MaxCharacters = textOptions.MaxCharacters,
         });
@@ -167,6 +175,16 @@ public static class TrainingDataSources
                 if (query == SelfSupervisedQuery.Title)
                 {
                     pairs.Add(new TrainingPair(product.Id, product.Title, product.Id, rest));
+                    continue;
+                }
+
+                if (query == SelfSupervisedQuery.Category)
+                {
+                    if (CategoryQuery(product, random) is { } text)
+                    {
+                        pairs.Add(new TrainingPair(text, text, product.Id, rest));
+                    }
+
                     continue;
                 }
 
@@ -186,6 +204,7 @@ public static class TrainingDataSources
         {
             SelfSupervisedQuery.TitleSpan => "a run of 2 to 6 title words",
             SelfSupervisedQuery.TitleWords => "2 to 6 title words in their order",
+            SelfSupervisedQuery.Category => "the category leaf, half of them after the brand, to the text without its category",
             _ => "title",
         };
         return new TrainingData(pairs, catalogue, $"self-supervised ({form} to the rest of the product text)");
@@ -203,6 +222,20 @@ public static class TrainingDataSources
         var length = random.Next(2, Math.Min(6, words.Length) + 1);
         var start = random.Next(0, words.Length - length + 1);
         return string.Join(' ', words, start, length);
+    }
+
+    /// <summary>The lower-cased leaf of the product's category, after its brand on a seeded half of the products; null without a category.</summary>
+    internal static string? CategoryQuery(Product product, Random random)
+    {
+        var leaf = product.Category.Count > 0 ? product.Category[^1].Trim() : "";
+        if (leaf.Length == 0)
+        {
+            return null;
+        }
+
+        var brand = product.Brand?.Trim() ?? "";
+        var withBrand = random.Next(2) == 0 && brand.Length > 0 && !leaf.Contains(brand, StringComparison.OrdinalIgnoreCase);
+        return (withBrand ? $"{brand} {leaf}" : leaf).ToLowerInvariant();
     }
 
     /// <summary>

@@ -111,6 +111,27 @@ public sealed class TrainingDataTests
     }
 
     [Fact]
+    public void CategoryQueries_AreTheLeafAfterTheBrandOnHalf_KeyedByTheQuery_WithTheCategoryLeftOutOfTheDocument()
+    {
+        Product[] products =
+        [
+            .. Enumerable.Range(0, 40).Select(i => new Product { Id = $"s{i}", Title = $"Cozy Slipper {i}", Brand = "UGG", Category = ["Shoes", "House Slippers"], Description = "Warm wool." }),
+            new Product { Id = "none", Title = "Loose Part", Description = "No category." },
+        ];
+
+        var data = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.Category, seed: 2);
+
+        Assert.Equal(40, data.Pairs.Count); // the product without a category gives no pair
+        Assert.Equal(["house slippers", "ugg house slippers"], data.Pairs.Select(p => p.Query).Distinct().Order());
+        Assert.InRange(data.Pairs.Count(p => p.Query == "house slippers"), 10, 30);
+        Assert.All(data.Pairs, p => Assert.Equal(p.Query, p.QueryKey)); // one query is never its own negative in a batch
+        Assert.All(data.Pairs, p => Assert.DoesNotContain("House Slippers", p.Document, StringComparison.Ordinal));
+        Assert.All(data.Pairs, p => Assert.Contains("Cozy Slipper", p.Document, StringComparison.Ordinal)); // the title stays
+        Assert.Equal(1.0, data.JudgedFor("house slippers")[data.Pairs.First(p => p.Query == "house slippers").ProductId]);
+        Assert.Throws<ArgumentException>(() => TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.Category, spansPerProduct: 2));
+    }
+
+    [Fact]
     public void SeveralSpansPerProduct_AreDifferentPairsUnderTheirOwnQueryKeys_AndRefusedForWholeTitles()
     {
         Product[] products = [P("long", "Stainless Steel Insulated Water Bottle with Straw Lid 32 oz Blue"), P("short", "Camping Tent")];

@@ -28,8 +28,8 @@ internal static class FinetuneCommand
         var minGain = new Option<double>("--min-gain") { Description = "Judged queries: the gain from which a product is a positive (default 2: ESCI's exact and substitute); gain 0 products are hard negatives.", DefaultValueFactory = _ => 2 };
         var clicks = new Option<string?>("--clicks") { Description = "Train on a click log instead: query, product_id, clicks columns (tab- or comma-separated, with a header)." };
         var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title (or a few of its words, --self-supervised-query span or words) against the rest of its text." };
-        var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default), span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords) or words (2 to 6 title words from anywhere in it, in their order).", DefaultValueFactory = _ => "title" };
-        selfSupervisedQuery.AcceptOnlyFromAmong("title", "span", "words");
+        var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default), span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords) words (2 to 6 title words from anywhere in it, in their order) or category (the category leaf, after the brand on half the products, against the text without its category).", DefaultValueFactory = _ => "title" };
+        selfSupervisedQuery.AcceptOnlyFromAmong("title", "span", "words", "category");
         var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span or words: draws of a query per product (default 1); each different one is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
         var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
         var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
@@ -107,7 +107,7 @@ internal static class FinetuneCommand
                 throw new InputException("--self-supervised-query: give it with --self-supervised; the other sources have real queries.");
             }
 
-            if (result.GetValue(spans) is var draws && (draws < 1 || draws > 20 || (draws > 1 && result.GetValue(selfSupervisedQuery) == "title")))
+            if (result.GetValue(spans) is var draws && (draws < 1 || draws > 20 || (draws > 1 && result.GetValue(selfSupervisedQuery) is not ("span" or "words"))))
             {
                 throw new InputException($"--spans {draws}: give 1 to 20, and more than 1 only with --self-supervised-query span or words.");
             }
@@ -136,6 +136,7 @@ internal static class FinetuneCommand
                 {
                     "span" => SelfSupervisedQuery.TitleSpan,
                     "words" => SelfSupervisedQuery.TitleWords,
+                    "category" => SelfSupervisedQuery.Category,
                     _ => SelfSupervisedQuery.Title,
                 };
                 data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed, result.GetValue(spans));
