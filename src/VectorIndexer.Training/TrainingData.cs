@@ -202,12 +202,12 @@ public static class TrainingDataSources
 
         var form = query switch
         {
-            SelfSupervisedQuery.TitleSpan => "a run of 2 to 6 title words",
-            SelfSupervisedQuery.TitleWords => "2 to 6 title words in their order",
-            SelfSupervisedQuery.Category => "the category leaf, half of them after the brand, to the text without its category",
-            _ => "title",
+            SelfSupervisedQuery.TitleSpan => "a run of 2 to 6 title words to the rest of the product text",
+            SelfSupervisedQuery.TitleWords => "2 to 6 title words in their order to the rest of the product text",
+            SelfSupervisedQuery.Category => "the category leaf, half of them after the brand, to the product text without its category",
+            _ => "title to the rest of the product text",
         };
-        return new TrainingData(pairs, catalogue, $"self-supervised ({form} to the rest of the product text)");
+        return new TrainingData(pairs, catalogue, $"self-supervised ({form})");
     }
 
     /// <summary>A run of 2 to 6 consecutive words of <paramref name="title"/> (the whole title when it has 3 words or fewer).</summary>

@@ -127,6 +127,7 @@ public sealed class TrainingDataTests
         Assert.All(data.Pairs, p => Assert.Equal(p.Query, p.QueryKey)); // one query is never its own negative in a batch
         Assert.All(data.Pairs, p => Assert.DoesNotContain("House Slippers", p.Document, StringComparison.Ordinal));
         Assert.All(data.Pairs, p => Assert.Contains("Cozy Slipper", p.Document, StringComparison.Ordinal)); // the title stays
+        Assert.EndsWith("to the product text without its category)", data.Source, StringComparison.Ordinal);
         Assert.Equal(1.0, data.JudgedFor("house slippers")[data.Pairs.First(p => p.Query == "house slippers").ProductId]);
         Assert.Throws<ArgumentException>(() => TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.Category, spansPerProduct: 2));
     }
