@@ -60,19 +60,23 @@ public static class ModelAveraging
             throw new ArgumentException($"Give one weight of 0 or more per model ({graphs.Count}), not all 0.", nameof(weights));
         }
 
+        var names = graphs[0].WeightNames;
+        for (var m = 1; m < graphs.Count; m++)
+        {
+            if (!graphs[m].WeightNames.ToHashSet(StringComparer.Ordinal).SetEquals(names))
+            {
+                throw new InvalidDataException($"Model {m + 1} has other weights than model 1: only models of one architecture can be averaged.");
+            }
+        }
+
         var total = weights.Sum();
         var result = new Dictionary<string, float[]>(StringComparer.Ordinal);
-        foreach (var name in graphs[0].WeightNames)
+        foreach (var name in names)
         {
             var (first, shape) = graphs[0].Weight(name);
             var sum = new double[first.Length];
             for (var m = 0; m < graphs.Count; m++)
             {
-                if (!graphs[m].WeightNames.Contains(name))
-                {
-                    throw new InvalidDataException($"Model {m + 1} has no weight '{name}': only models of one architecture can be averaged.");
-                }
-
                 var (values, otherShape) = m == 0 ? (first, shape) : graphs[m].Weight(name);
                 if (!otherShape.AsSpan().SequenceEqual(shape))
                 {
@@ -87,11 +91,6 @@ public static class ModelAveraging
             }
 
             result[name] = Array.ConvertAll(sum, v => (float)v);
-        }
-
-        if (graphs.Skip(1).FirstOrDefault(g => g.WeightNames.Count != graphs[0].WeightNames.Count) is { } extra)
-        {
-            throw new InvalidDataException($"Model {graphs.ToList().IndexOf(extra) + 1} has {extra.WeightNames.Count} weights and model 1 {graphs[0].WeightNames.Count}: only models of one architecture can be averaged.");
         }
 
         return result;

@@ -160,7 +160,7 @@ public static class TrainingDataSources
         var random = new Random(seed);
         var catalogue = Texts(products, composer);
         var left = query == SelfSupervisedQuery.Category ? ProductTextField.Category : ProductTextField.Title;
-        var withoutTitle = new ProductTextComposer(new ProductTextOptions
+        var document = new ProductTextComposer(new ProductTextOptions
         {
             Fields = [.. textOptions.EffectiveFields.Where(f => f != left)],
             CategorySeparator = textOptions.CategorySeparator,
@@ -169,7 +169,7 @@ public static class TrainingDataSources
         var pairs = new List<TrainingPair>();
         foreach (var product in products)
         {
-            var rest = withoutTitle.Compose(product);
+            var rest = document.Compose(product);
             if (!string.IsNullOrWhiteSpace(product.Title) && !string.IsNullOrWhiteSpace(rest))
             {
                 if (query == SelfSupervisedQuery.Title)

@@ -37,6 +37,7 @@ internal static class AverageModelsCommand
             }
 
             var shares = ParseWeights(result.GetValue(weights), named.Count);
+            var total = shares.Sum();
             var outDirectory = Path.GetFullPath(result.GetValue(output)!);
             if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any())
             {
@@ -49,7 +50,6 @@ internal static class AverageModelsCommand
                 ModelAveraging.RequireCompatible(opened);
                 var graphs = opened.Select(m => BertGraph.Read(m.OnnxPath)).ToList();
                 var averaged = await Task.Run(() => ModelAveraging.Average(graphs, shares), cancellationToken);
-                var total = shares.Sum();
                 var record = new
                 {
                     models = opened.Select((m, i) => new { m.Name, source = m.Bundled?.Key ?? m.Directory, m.Identity, weight = Math.Round(shares[i] / total, 6) }).ToList(),
@@ -61,36 +61,23 @@ internal static class AverageModelsCommand
             {
                 throw new InputException($"--model: {ex.Message}");
             }
+            catch (ArgumentException ex) when (ex.ParamName == "weights")
+            {
+                throw new InputException($"--weights: {ex.Message.Split(" (Parameter", 2)[0]}");
+            }
 
-            Console.WriteLine($"{string.Join(" + ", opened.Select((m, i) => $"{shares[i] / shares.Sum():0.###} x {m.Bundled?.Key ?? m.Directory}"))} -> {outDirectory}");
+            Console.WriteLine($"{string.Join(" + ", opened.Select((m, i) => $"{shares[i] / total:0.###} x {m.Bundled?.Key ?? m.Directory}"))} -> {outDirectory}");
             Console.WriteLine($"  serve it: Embedding__ModelPath={outDirectory}, then reindex from the dashboard; check it first with eval --model {outDirectory}");
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    private static double[] ParseWeights(string? text, int count)
-    {
-        if (text is null)
-        {
-            return [.. Enumerable.Repeat(1.0, count)];
-        }
-
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        var values = new double[parts.Length];
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]) || values[i] < 0)
-            {
-                throw new InputException($"--weights: '{parts[i]}' is not a weight of 0 or more.");
-            }
-        }
-
-        if (values.Length != count || values.Sum() <= 0)
-        {
-            throw new InputException($"--weights: give {count} weights, one per --model, not all 0 (got {values.Length}).");
-        }
-
-        return values;
-    }
+    /// <summary>The numbers of --weights (equal weights when absent); their range is the averaging's to check.</summary>
+    private static double[] ParseWeights(string? text, int count) =>
+        text is null
+            ? [.. Enumerable.Repeat(1.0, count)]
+            : [.. text.Split(',', StringSplitOptions.TrimEntries).Select(part => double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InputException($"--weights: '{part}' is not a number."))];
 }
