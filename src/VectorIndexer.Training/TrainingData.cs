@@ -1,5 +1,7 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using VectorIndexer.Core;
+using VectorIndexer.Core.Lexical;
 using VectorIndexer.Evaluation;
 
 namespace VectorIndexer.Training;
@@ -278,14 +280,7 @@ public static class TrainingDataSources
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         var positives = data.Pairs.GroupBy(p => p.QueryKey, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.ProductId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
-        // A negative reads as the positives do: the product's document in these pairs where it has
-        // one (self-supervised pairs leave the title out), its catalogue text otherwise.
-        var documents = new Dictionary<string, string>(data.Catalogue, StringComparer.Ordinal);
-        foreach (var pair in data.Pairs)
-        {
-            documents[pair.ProductId] = pair.Document;
-        }
-
+        var documents = DocumentsOf(data);
         var next = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<TrainingPair>(data.Pairs.Count);
         foreach (var pair in data.Pairs)
@@ -312,6 +307,174 @@ public static class TrainingDataSources
         }
 
         return data with { Pairs = pairs, Source = data.Source + $", negatives mined from the index (ranks from {skip + 1})" };
+    }
+
+    /// <summary>
+    /// Turns a seeded <paramref name="share"/> of the pairs into negated queries, the form of the
+    /// shopper's "water bottle without straw": the pair's query gains "without <i>w</i>", where
+    /// <i>w</i> is a feature word of a similar product's title (one of the ten titles sharing most
+    /// with this product's) that the pair's product does not have, or has only negated ("no straw", "straw-free"); that
+    /// similar product becomes the pair's hard negative. The dense model otherwise reads "without
+    /// straw" as "straw". Pairs that have a negative, queries with a negation already, and products
+    /// with no such neighbour are left as they are; the other pairs' draws do not change.
+    /// </summary>
+    /// <param name="data">The pairs (self-supervised spans or words, typically) to rewrite.</param>
+    /// <param name="products">The catalogue the pairs come from: titles and texts are read from it.</param>
+    /// <param name="share">Share of the pairs to rewrite, 0 to 1.</param>
+    /// <param name="seed">Seed of which pairs, neighbours and words are drawn.</param>
+    public static TrainingData WithNegatedQueries(TrainingData data, IReadOnlyList<Product> products, double share, int seed = 42)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(products);
+        if (double.IsNaN(share) || share is < 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(share), share, "The share of negated queries is from 0 to 1.");
+        }
+
+        var analyzer = new LexicalAnalyzer(stemming: true);
+        var byId = new Dictionary<string, int>(products.Count, StringComparer.Ordinal);
+        var titles = new string[products.Count][];
+        var has = new HashSet<string>[products.Count];
+        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var titleTerms = products.Select(p => analyzer.Analyze(p.Title)).ToArray();
+        var features = FeatureWords(titleTerms);
+        for (var i = 0; i < products.Count; i++)
+        {
+            var product = products[i];
+            byId.TryAdd(product.Id, i);
+            var brand = analyzer.Analyze(product.Brand).ToHashSet(StringComparer.Ordinal);
+            titles[i] = [.. titleTerms[i].Where(t => IsContentWord(t) && !brand.Contains(t)).Distinct(StringComparer.Ordinal)];
+            has[i] = AffirmedTerms(analyzer.Analyze(data.Catalogue.GetValueOrDefault(product.Id, product.Title ?? "")));
+            foreach (var term in titles[i])
+            {
+                (postings.TryGetValue(term, out var list) ? list : postings[term] = []).Add(i);
+            }
+        }
+
+        var idf = postings.ToDictionary(p => p.Key, p => Math.Log((double)products.Count / p.Value.Count), StringComparer.Ordinal);
+
+        var documents = DocumentsOf(data);
+        var random = new Random(seed);
+        var overlap = new Dictionary<int, double>();
+        var rewritten = 0;
+        var pairs = new List<TrainingPair>(data.Pairs.Count);
+        foreach (var pair in data.Pairs)
+        {
+            var draw = random.NextDouble();
+            var queryTerms = analyzer.Analyze(pair.Query);
+            if (draw >= share || pair.Negative is not null || !byId.TryGetValue(pair.ProductId, out var self) || queryTerms.Any(NegationWords.Contains))
+            {
+                pairs.Add(pair);
+                continue;
+            }
+
+            overlap.Clear();
+            foreach (var term in titles[self])
+            {
+                foreach (var other in postings.GetValueOrDefault(term) ?? [])
+                {
+                    overlap[other] = overlap.GetValueOrDefault(other) + idf[term];
+                }
+            }
+
+            // Among the products whose titles share most with this one's (rare words counting
+            // more), those that name a feature this product lacks; one of them, and one such
+            // feature of it, drawn.
+            var candidates = overlap.Where(o => o.Key != self && documents.ContainsKey(products[o.Key].Id))
+                .OrderByDescending(o => o.Value).ThenBy(o => o.Key)
+                .Take(NegationNeighbours)
+                .Select(o => (Product: o.Key, Words: titles[o.Key].Where(t => features.Contains(t) && has[o.Key].Contains(t) && !has[self].Contains(t) && !queryTerms.Contains(t)).ToArray()))
+                .Where(c => c.Words.Length > 0)
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                pairs.Add(pair);
+                continue;
+            }
+
+            var (neighbour, words) = candidates[random.Next(candidates.Count)];
+            var word = words[random.Next(words.Length)];
+            pairs.Add(pair with { Query = $"{pair.Query.TrimEnd(',', ';', ':', ' ')} without {word}", Negative = documents[products[neighbour].Id] });
+            rewritten++;
+        }
+
+        return data with { Pairs = pairs, Source = data.Source + string.Create(CultureInfo.InvariantCulture, $", {rewritten} of them negated (share {share}: \"… without w\" against a similar product that has w)") };
+    }
+
+    /// <summary>How many of the most similar titles a negated query's neighbour is drawn from.</summary>
+    private const int NegationNeighbours = 10;
+
+    private static readonly FrozenSet<string> NegationWords = new[] { "without", "no", "non", "free", "not", "less" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Words a negated query can name: letters only, 3 or more of them, not a function word, a negation or a unit.</summary>
+    private static bool IsContentWord(string term) =>
+        term.Length >= 3 && term.All(char.IsAsciiLetter) && !LexicalAnalyzer.StopWords.Contains(term) && !NegationWords.Contains(term) && !UnitWords.Contains(term);
+
+    private static readonly FrozenSet<string> UnitWords = new[]
+    {
+        "pack", "count", "piece", "set", "size", "inch", "ounce", "pound", "lbs", "feet", "foot", "gallon", "liter", "mm", "cm", "new", "one", "two", "three", "all", "men", "women", "kid",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The catalogue's feature words, the ones a negation can sensibly name: terms that titles put
+    /// after "with", "without" or "no" or before "free" at least twice, and in at least 1 of 20 of
+    /// the titles that have them ("straw", "lid", "overflow"; not "black", which follows "with" in
+    /// only a few of its titles).
+    /// </summary>
+    private static HashSet<string> FeatureWords(IReadOnlyList<List<string>> titles)
+    {
+        var asFeature = new Dictionary<string, int>(StringComparer.Ordinal);
+        var inTitles = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var terms in titles)
+        {
+            var featured = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < terms.Count; i++)
+            {
+                if ((i > 0 && terms[i - 1] is "with" or "without" or "no") || (i + 1 < terms.Count && terms[i + 1] == "free"))
+                {
+                    featured.Add(terms[i]);
+                }
+            }
+
+            foreach (var term in terms.Distinct(StringComparer.Ordinal))
+            {
+                inTitles[term] = inTitles.GetValueOrDefault(term) + 1;
+                if (featured.Contains(term))
+                {
+                    asFeature[term] = asFeature.GetValueOrDefault(term) + 1;
+                }
+            }
+        }
+
+        return asFeature.Where(f => IsContentWord(f.Key) && f.Value >= 2 && f.Value * 20 >= inTitles[f.Key]).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The terms of a text that it affirms: all but those after "without", "no" or "non" and before "free" or "less".</summary>
+    private static HashSet<string> AffirmedTerms(List<string> terms)
+    {
+        var affirmed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var negated = (i > 0 && terms[i - 1] is "without" or "no" or "non") || (i + 1 < terms.Count && terms[i + 1] is "free" or "less");
+            if (!negated)
+            {
+                affirmed.Add(terms[i]);
+            }
+        }
+
+        return affirmed;
+    }
+
+    /// <summary>A product's text as these pairs' documents read (self-supervised pairs leave the title out), its catalogue text where no pair has it.</summary>
+    private static Dictionary<string, string> DocumentsOf(TrainingData data)
+    {
+        var documents = new Dictionary<string, string>(data.Catalogue, StringComparer.Ordinal);
+        foreach (var pair in data.Pairs)
+        {
+            documents[pair.ProductId] = pair.Document;
+        }
+
+        return documents;
     }
 
     private static Dictionary<string, string> Texts(IReadOnlyList<Product> products, ProductTextComposer composer)

@@ -148,6 +148,52 @@ public sealed class TrainingDataTests
         Assert.Throws<ArgumentException>(() => TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.Title, spansPerProduct: 2));
     }
 
+    [Fact]
+    public void NegatedQueries_NameAFeatureOfASimilarProductThatThisOneLacks_AndTakeThatProductAsTheNegative()
+    {
+        Product[] products =
+        [
+            P("bottle-a", "Kids Water Bottle with Chug Lid"),
+            P("bottle-b", "Kids Water Bottle with Straw Lid"),
+            P("bottle-c", "Kids Water Bottle with Straw"),
+            new() { Id = "bottle-d", Title = "Kids Water Bottle Spout Lid", Description = "About bottle-d: no straw to clean." },
+            P("cup", "Kids Cup with Straw"),
+            P("tent", "Camping Tent"),
+        ];
+        var data = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.TitleSpan, seed: 5);
+
+        var negated = TrainingDataSources.WithNegatedQueries(data, products, share: 1, seed: 5);
+
+        foreach (var id in new[] { "bottle-a", "bottle-d" })
+        {
+            // "straw" follows "with" in three titles; bottle-d says it has none, so it is not affirmed.
+            var before = data.Pairs.Single(p => p.ProductId == id);
+            var after = negated.Pairs.Single(p => p.ProductId == id);
+            Assert.Equal($"{before.Query} without straw", after.Query);
+            Assert.Equal(before.Document, after.Document);
+            var negative = Assert.Single(data.Pairs, p => p.Document == after.Negative);
+            Assert.Contains("Straw", products.Single(p => p.Id == negative.ProductId).Title, StringComparison.Ordinal);
+        }
+
+        // Nothing similar to a tent names a feature; "chug" follows "with" once only, so no title is negated by it.
+        Assert.Equal(data.Pairs.Single(p => p.ProductId == "tent"), negated.Pairs.Single(p => p.ProductId == "tent"));
+        Assert.DoesNotContain(negated.Pairs, p => p.Query.EndsWith("without chug", StringComparison.Ordinal));
+        Assert.Contains("negated", negated.Source, StringComparison.Ordinal);
+        Assert.Equal(data.Pairs.Select(p => p.QueryKey), negated.Pairs.Select(p => p.QueryKey));
+    }
+
+    [Fact]
+    public void NegatedQueries_ShareZeroChangesNothing_TheSameSeedGivesTheSamePairs_AndABadShareIsRefused()
+    {
+        Product[] products = [P("a", "Travel Mug with Lid"), P("b", "Travel Mug with Handle"), P("c", "Coffee Mug with Handle"), P("d", "Tea Mug with Lid")];
+        var data = TrainingDataSources.SelfSupervised(products, new ProductTextComposer(), new ProductTextOptions(), SelfSupervisedQuery.TitleSpan, seed: 1);
+
+        Assert.Equal(data.Pairs, TrainingDataSources.WithNegatedQueries(data, products, share: 0).Pairs);
+        Assert.Equal(TrainingDataSources.WithNegatedQueries(data, products, 0.5, seed: 9).Pairs, TrainingDataSources.WithNegatedQueries(data, products, 0.5, seed: 9).Pairs);
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingDataSources.WithNegatedQueries(data, products, 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TrainingDataSources.WithNegatedQueries(data, products, double.NaN));
+    }
+
     private static Product P(string id, string? title = null) =>
         new() { Id = id, Title = title ?? id, Description = $"About {id}: a thing for the home." };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using VectorIndexer.Core;
 using VectorIndexer.Core.Indexing;
@@ -30,6 +31,7 @@ internal static class FinetuneCommand
         var selfSupervised = new Option<bool>("--self-supervised") { Description = "Train on the catalogue alone: each product's title (or a few of its words, --self-supervised-query span or words) against the rest of its text." };
         var selfSupervisedQuery = new Option<string>("--self-supervised-query") { Description = "With --self-supervised, what stands for the query: title (the whole title, the default), span (a seeded run of 2 to 6 title words, shaped like a shopper's keywords) words (2 to 6 title words from anywhere in it, in their order) or category (the category leaf, after the brand on half the products, against the text without its category).", DefaultValueFactory = _ => "title" };
         selfSupervisedQuery.AcceptOnlyFromAmong("title", "span", "words", "category");
+        var negated = new Option<double>("--negated-queries") { Description = "With --self-supervised: share of the pairs (0 to 1) whose query gains \"without w\", w a title word of a similar product that this one lacks, and that product as the hard negative; teaches shoppers' negations such as \"water bottle without straw\" (default 0: off).", DefaultValueFactory = _ => 0 };
         var spans = new Option<int>("--spans") { Description = "With --self-supervised-query span or words: draws of a query per product (default 1); each different one is one more pair, so an epoch grows with it.", DefaultValueFactory = _ => 1 };
         var folds = new Option<int>("--folds") { Description = "With --exclude-fold: split the judged queries into this many folds (as eval --folds does).", DefaultValueFactory = _ => 5 };
         var excludeFold = new Option<int?>("--exclude-fold") { Description = "Leave the queries of this fold (1..folds) out of training, to evaluate on them afterwards with eval --only-fold." };
@@ -56,7 +58,7 @@ internal static class FinetuneCommand
             "Fine-tune the embedding model on this catalogue: multiple-negatives ranking loss over (query, product) pairs from judged queries, a click log, " +
             "or the catalogue itself; writes a model folder for Embedding:ModelPath. Progress on stderr; Ctrl+C stops at a checkpoint, and the same command resumes.")
         {
-            baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, spans, folds, excludeFold, foldSeed,
+            baseModel, output, products, mapping, minGain, clicks, selfSupervised, selfSupervisedQuery, spans, negated, folds, excludeFold, foldSeed,
             epochs, batchSize, learningRate, scale, warmup, maxLength, seed, validation, validationSample, patience, noHardNegatives, mineNegatives, mineSkip, checkpoint, threads, device, json,
         };
         foreach (var option in judged.All)
@@ -112,6 +114,11 @@ internal static class FinetuneCommand
                 throw new InputException($"--spans {draws}: give 1 to 20, and more than 1 only with --self-supervised-query span or words.");
             }
 
+            if (result.GetValue(negated) is var share && (double.IsNaN(share) || share is < 0 or > 1 || (share > 0 && !fromCatalogue)))
+            {
+                throw new InputException($"--negated-queries {share.ToString(CultureInfo.InvariantCulture)}: give a share from 0 to 1, and more than 0 only with --self-supervised.");
+            }
+
             var outDirectory = Path.GetFullPath(result.GetValue(output)!);
             if (Directory.Exists(outDirectory) && Directory.EnumerateFileSystemEntries(outDirectory).Any())
             {
@@ -140,6 +147,10 @@ internal static class FinetuneCommand
                     _ => SelfSupervisedQuery.Title,
                 };
                 data = TrainingDataSources.SelfSupervised(catalogue, composer, new ProductTextOptions(), form, options.Seed, result.GetValue(spans));
+                if (result.GetValue(negated) is > 0 and var negatedShare)
+                {
+                    data = TrainingDataSources.WithNegatedQueries(data, catalogue, negatedShare, options.Seed);
+                }
             }
             else
             {
