@@ -35,10 +35,15 @@ public static class EvaluationCsv
     /// a baseline to compare with).
     /// </summary>
     /// <exception cref="InvalidDataException">The file is not such a CSV; the message names the line.</exception>
-    public static async Task<IReadOnlyDictionary<string, double>> ReadNdcgAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyDictionary<string, double>> ReadNdcgAsync(string path, CancellationToken cancellationToken = default) =>
+        (await ReadScoresAsync(path, cancellationToken)).ToDictionary(s => s.Key, s => s.Value.Ndcg, StringComparer.Ordinal);
+
+    /// <summary>Reads each query's text and nDCG@10 back from a file <see cref="WriteAsync"/> wrote, by query id.</summary>
+    /// <exception cref="InvalidDataException">The file is not such a CSV; the message names the line.</exception>
+    public static async Task<IReadOnlyDictionary<string, (string Query, double Ndcg)>> ReadScoresAsync(string path, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var scores = new Dictionary<string, (string Query, double Ndcg)>(StringComparer.Ordinal);
         using var reader = new StreamReader(path);
         var header = await reader.ReadLineAsync(cancellationToken);
         if (header != Header)
@@ -61,7 +66,7 @@ public static class EvaluationCsv
                 throw new InvalidDataException($"{path}: line {line} does not hold 9 fields with a number as nDCG@10.");
             }
 
-            scores[fields[0]] = ndcg;
+            scores[fields[0]] = (fields[1], ndcg);
         }
 
         return scores;

@@ -89,6 +89,7 @@ public sealed class CrossValidationTests
             var scores = await EvaluationCsv.ReadNdcgAsync(path, Token);
             Assert.Equal(0.75, scores["q1"]);
             Assert.Equal(0.125, scores["q2"]);
+            Assert.Equal(("kettle, \"glass\"", 0.75), (await EvaluationCsv.ReadScoresAsync(path, Token))["q1"]); // the quoted text, unquoted
 
             await File.AppendAllTextAsync(path, "q3,broken\n", Token);
             var error = await Assert.ThrowsAsync<InvalidDataException>(() => EvaluationCsv.ReadNdcgAsync(path, Token));

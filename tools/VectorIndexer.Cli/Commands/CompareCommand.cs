@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using VectorIndexer.Evaluation;
 
 namespace VectorIndexer.Cli.Commands;
@@ -22,9 +23,10 @@ internal static class CompareCommand
                 "with the best mean on the other folds' queries is taken for this fold's queries, and the pooled choice is compared with the baseline.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var matching = new Option<string?>("--queries-matching") { Description = "Compare only the queries whose text matches this regular expression (case-insensitive), e.g. '\\bwithout\\b': how a change does on one kind of query." };
         var command = new Command("compare", "Compare two sets of saved per-query eval results: mean nDCG@10 of each, the paired difference and its bootstrap 95 % interval; or choose among several by cross-validation.")
         {
-            baseline, candidate, choose,
+            baseline, candidate, choose, matching,
         };
         command.SetAction(async (result, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
@@ -39,11 +41,27 @@ internal static class CompareCommand
             var before = await ReadAsync(baselineFiles, cancellationToken);
             if (named.Length > 0)
             {
+                if (result.GetValue(matching) is not null)
+                {
+                    throw new InputException("--queries-matching compares a subset of queries; give it with --candidate, not --choose (a choice by folds needs every fold's queries).");
+                }
+
                 return await ChooseAsync(baselineFiles, before, named, cancellationToken);
             }
 
             var after = await ReadAsync(candidateFiles, cancellationToken);
             var ids = SameQueries(before, after, "--candidate");
+            if (result.GetValue(matching) is { } pattern)
+            {
+                var texts = await ReadTextsAsync(baselineFiles, cancellationToken);
+                var regex = QueryPattern(pattern);
+                ids = [.. ids.Where(id => regex.IsMatch(texts[id]))];
+                if (ids.Length == 0)
+                {
+                    throw new InputException($"--queries-matching '{pattern}': no query matches.");
+                }
+            }
+
             Print(ids, [.. ids.Select(id => before[id])], [.. ids.Select(id => after[id])]);
             return ExitCodes.Success;
         }));
@@ -110,6 +128,32 @@ internal static class CompareCommand
         var interval = CrossValidation.PairedBootstrap(b, a);
         Console.WriteLine($"{ids.Length} queries: baseline nDCG@10 {EsciCatalog.Format(a.Average(), "0.0000")}, candidate {EsciCatalog.Format(b.Average(), "0.0000")}");
         Console.WriteLine($"difference {EvalTuning.Signed(interval.MeanDifference)} (95 % CI {EvalTuning.Signed(interval.Lower)} to {EvalTuning.Signed(interval.Upper)}), better on {interval.Better}, worse on {interval.Worse}");
+    }
+
+    private static Regex QueryPattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"--queries-matching '{pattern}' is not a regular expression: {e.Message}");
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> ReadTextsAsync(string[] paths, CancellationToken cancellationToken)
+    {
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            foreach (var (id, (query, _)) in await EvaluationCsv.ReadScoresAsync(path, cancellationToken))
+            {
+                texts[id] = query;
+            }
+        }
+
+        return texts;
     }
 
     private static async Task<Dictionary<string, double>> ReadAsync(string[] paths, CancellationToken cancellationToken)
