@@ -299,6 +299,12 @@ public sealed class FineTuner
     }
 
     /// <summary>
+    /// The seed of an epoch's order: a fixed mix of the run's seed and the epoch, the same in every
+    /// process (HashCode.Combine is seeded per process, so a fresh run would train on another order).
+    /// </summary>
+    internal static int EpochSeed(int seed, int epoch) => unchecked((seed * 1_000_003) + epoch);
+
+    /// <summary>
     /// The batches of an epoch: the pairs in a seeded order, each batch filled with the next pairs
     /// whose query and product it does not hold yet (a repeated query or product would be its own
     /// false negative); the pairs passed over start the following batches.
@@ -306,7 +312,7 @@ public sealed class FineTuner
     internal List<IReadOnlyList<TrainingPair>> Batches(IReadOnlyList<TrainingPair> pairs, int epoch)
     {
         var order = pairs.ToArray();
-        new Random(HashCode.Combine(_options.Seed, epoch)).Shuffle(order);
+        new Random(EpochSeed(_options.Seed, epoch)).Shuffle(order);
         var pending = new LinkedList<TrainingPair>(order);
         var batches = new List<IReadOnlyList<TrainingPair>>();
         while (pending.Count > 0)
